@@ -1,0 +1,172 @@
+/*
+ * config.c - loads struct config from the file and the environment.
+ * The table `settings` is the single list of settings: adding one is a row.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+#ifndef DOITONG_SYSCONFDIR
+#define DOITONG_SYSCONFDIR "/etc"
+#endif
+#ifndef DOITONG_SQLDIR
+#define DOITONG_SQLDIR "/usr/share/doitong/sql"
+#endif
+
+enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG };
+
+struct setting {
+	const char *key;
+	enum setting_kind kind;
+	size_t offset;
+	const char *fallback;
+};
+
+#define S(key, kind, field, fallback) { key, kind, offsetof(struct config, field), fallback }
+static const struct setting settings[] = {
+	S("dsn", SETTING_STRING, dsn, "dbname=doitong"),
+	S("media_dir", SETTING_STRING, media_dir, "/var/lib/doitong/media"),
+	S("media_url", SETTING_STRING, media_url, "http://127.0.0.1/media"),
+	S("sql_dir", SETTING_STRING, sql_dir, DOITONG_SQLDIR),
+	S("log_level", SETTING_STRING, log_level, "info"),
+	S("webhook_allow_private", SETTING_BOOL, webhook_allow_private, "false"),
+	S("max_body_bytes", SETTING_LONG, max_body_bytes, "1048576"),
+	S("espeak_bin", SETTING_STRING, espeak_bin, "espeak-ng"),
+};
+#undef S
+
+static int apply(struct config *cfg, const struct setting *s, const char *value,
+		 char *err, size_t errlen)
+{
+	char *field = (char *)cfg + s->offset;
+	switch (s->kind) {
+	case SETTING_STRING: {
+		char **slot = (char **)(void *)field;
+		free(*slot);
+		*slot = xstrdup(value);
+		return 0;
+	}
+	case SETTING_BOOL: {
+		bool *slot = (bool *)(void *)field;
+		if (!strcmp(value, "1") || !strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcasecmp(value, "on"))
+			*slot = true;
+		else if (!strcmp(value, "0") || !strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcasecmp(value, "off"))
+			*slot = false;
+		else {
+			snprintf(err, errlen, "%s: expected true or false, got \"%s\"", s->key, value);
+			return -1;
+		}
+		return 0;
+	}
+	case SETTING_LONG: {
+		long *slot = (long *)(void *)field;
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v <= 0) {
+			snprintf(err, errlen, "%s: expected a positive integer, got \"%s\"", s->key, value);
+			return -1;
+		}
+		*slot = v;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+static const struct setting *find_setting(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(settings); i++)
+		if (!strcmp(settings[i].key, key))
+			return &settings[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static int load_file(struct config *cfg, const char *path, bool required, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (!required && errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "config: cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[4096];
+	int lineno = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "config: %s:%d: expected key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		const struct setting *st = find_setting(key);
+		if (!st) {
+			snprintf(err, errlen, "%s: unknown setting (%s:%d)", key, path, lineno);
+			rc = -1;
+			break;
+		}
+		rc = apply(cfg, st, value, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_load(struct config *cfg, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < ARRAY_LEN(settings); i++)
+		if (apply(cfg, &settings[i], settings[i].fallback, err, errlen))
+			return -1;
+
+	const char *path = getenv("DOITONG_CONFIG");
+	bool required = path && *path;
+	if (!required)
+		path = DOITONG_SYSCONFDIR "/doitong/doitong.conf";
+	if (load_file(cfg, path, required, err, errlen))
+		return -1;
+
+	for (size_t i = 0; i < ARRAY_LEN(settings); i++) {
+		char name[64] = "DOITONG_";
+		size_t n = strlen(name);
+		for (const char *k = settings[i].key; *k && n + 1 < sizeof name; k++)
+			name[n++] = (char)toupper((unsigned char)*k);
+		name[n] = '\0';
+		const char *value = getenv(name);
+		if (value && *value && apply(cfg, &settings[i], value, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+void config_free(struct config *cfg)
+{
+	for (size_t i = 0; i < ARRAY_LEN(settings); i++)
+		if (settings[i].kind == SETTING_STRING) {
+			char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
+			free(*slot);
+			*slot = NULL;
+		}
+}

@@ -1,0 +1,31 @@
+/*
+ * config.h - Doitong's settings: one file (DOITONG_CONFIG, default
+ * /etc/doitong/doitong.conf) of `key = value` lines, each overridable by the
+ * environment variable DOITONG_<KEY in upper case>. Loaded once at start-up;
+ * a bad value stops start-up with a message naming the setting.
+ */
+#ifndef DOITONG_CONFIG_H
+#define DOITONG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	char *dsn;            /* libpq conninfo or URI */
+	char *media_dir;      /* where results are stored */
+	char *media_url;      /* public base URL of media_dir */
+	char *sql_dir;        /* migrations and function files */
+	char *log_level;
+	bool webhook_allow_private;
+	long max_body_bytes;
+	char *espeak_bin;     /* the local speech provider's program */
+};
+
+/* Fills cfg with defaults, the file's values, then the environment's.
+ * Returns 0, or -1 after writing "setting: reason" into err. */
+int config_load(struct config *cfg, char *err, size_t errlen);
+
+/* Frees the strings of cfg. */
+void config_free(struct config *cfg);
+
+#endif

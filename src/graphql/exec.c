@@ -1,0 +1,451 @@
+/*
+ * exec.c - executes a validated operation (GraphQL spec §6).
+ *
+ * Root fields resolve through the schema's resolver table: their coerced
+ * arguments become the text parameters of one stored function, which
+ * returns JSON already shaped like the field's type. Everything below the
+ * root is completion: field collection (fragments, @skip/@include, merging
+ * of equal response keys), projection of the JSON by the selection sets, and
+ * null propagation for non-null positions.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "graphql/coerce.h"
+#include "graphql/internal.h"
+#include "graphql/parser.h"
+
+#define STR(s) (int)(s).len, (s).ptr
+
+void exec_error(struct exec_ctx *c, enum api_err code, uint32_t offset,
+		const struct gql_path *path, json_t *extra, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	json_t *e = gql_error_new(message, code, c->src, c->len, offset, path, extra);
+	json_array_append_new(c->errors, e);
+}
+
+/* One response key and the field nodes that share it, in document order. */
+struct node_ref {
+	const struct gql_selection *sel;
+	struct node_ref *next;
+};
+
+struct field_group {
+	struct gql_str key;
+	struct node_ref *nodes, *last;
+	struct field_group *next;
+};
+
+struct groups {
+	struct field_group *first, *last;
+};
+
+/* Evaluates @skip / @include; true when the selection is to be executed. */
+static bool included(struct exec_ctx *c, const struct gql_directive *dirs)
+{
+	for (const struct gql_directive *d = dirs; d; d = d->next) {
+		bool skip = gql_str_eq(d->name, "skip");
+		if (!skip && !gql_str_eq(d->name, "include"))
+			continue;
+		bool cond = false;
+		for (const struct gql_argument *a = d->args; a; a = a->next) {
+			if (!gql_str_eq(a->name, "if"))
+				continue;
+			if (a->value->kind == GQL_VAL_BOOLEAN) {
+				cond = a->value->boolean;
+			} else if (a->value->kind == GQL_VAL_VARIABLE) {
+				char name[256];
+				snprintf(name, sizeof name, "%.*s", STR(a->value->text));
+				cond = json_is_true(json_object_get(c->vars, name));
+			}
+		}
+		if (skip == cond)
+			return false;
+	}
+	return true;
+}
+
+static void add_to_group(struct exec_ctx *c, struct groups *g, const struct gql_selection *sel)
+{
+	struct gql_str key = sel->alias.len ? sel->alias : sel->name;
+	struct field_group *grp = g->first;
+	while (grp && !gql_str_same(grp->key, key))
+		grp = grp->next;
+	if (!grp) {
+		grp = arena_calloc(c->a, sizeof *grp);
+		grp->key = key;
+		if (g->last)
+			g->last->next = grp;
+		else
+			g->first = grp;
+		g->last = grp;
+	}
+	struct node_ref *ref = arena_calloc(c->a, sizeof *ref);
+	ref->sel = sel;
+	if (grp->last)
+		grp->last->next = ref;
+	else
+		grp->nodes = ref;
+	grp->last = ref;
+}
+
+/* CollectFields of the spec. Our schema has no abstract types, so a type
+ * condition applies exactly when it names the object type (validation has
+ * refused any other). `visiting` guards against spread cycles. */
+static void collect(struct exec_ctx *c, const struct gql_selection_set *set, struct groups *g,
+		    const struct gql_definition **visiting, int nvisiting)
+{
+	if (!set)
+		return;
+	for (const struct gql_selection *sel = set->first; sel; sel = sel->next) {
+		if (!included(c, sel->directives))
+			continue;
+		switch (sel->kind) {
+		case GQL_SEL_FIELD:
+			add_to_group(c, g, sel);
+			break;
+		case GQL_SEL_INLINE_FRAGMENT:
+			collect(c, sel->selection_set, g, visiting, nvisiting);
+			break;
+		case GQL_SEL_FRAGMENT_SPREAD: {
+			const struct gql_definition *frag = exec_fragment(c, sel->name);
+			bool seen = !frag || nvisiting >= 64;
+			for (int i = 0; i < nvisiting && !seen; i++)
+				seen = visiting[i] == frag;
+			if (seen)
+				break;
+			visiting[nvisiting] = frag;
+			collect(c, frag->selection_set, g, visiting, nvisiting + 1);
+			break;
+		}
+		}
+	}
+}
+
+static struct groups collect_groups(struct exec_ctx *c, const struct node_ref *nodes)
+{
+	struct groups g = { NULL, NULL };
+	const struct gql_definition *visiting[64];
+	for (; nodes; nodes = nodes->next)
+		collect(c, nodes->sel->selection_set, &g, visiting, 0);
+	return g;
+}
+
+static json_t *complete(struct exec_ctx *c, const struct gql_type *type, const struct node_ref *nodes,
+			json_t *value, const struct gql_path *path, bool *errored);
+
+static json_t *complete_object(struct exec_ctx *c, const struct gql_definition *def,
+			       const struct node_ref *nodes, json_t *value, const struct gql_path *path,
+			       bool *errored)
+{
+	if (!json_is_object(value)) {
+		exec_error(c, API_ERR_INTERNAL, nodes->sel->offset, path, NULL,
+			   "Expected an object for type \"%.*s\".", STR(def->name));
+		*errored = true;
+		return json_null();
+	}
+	bool any_selection = false;
+	for (const struct node_ref *n = nodes; n; n = n->next)
+		any_selection |= n->sel->selection_set != NULL;
+	if (!any_selection)
+		return json_incref(value); /* SPEC §2 leniency: the whole object */
+
+	struct groups g = collect_groups(c, nodes);
+	json_t *out = json_object();
+	for (struct field_group *grp = g.first; grp; grp = grp->next) {
+		struct gql_path sub = { path, grp->key.ptr, grp->key.len, 0 };
+		struct gql_str name = grp->nodes->sel->name;
+		if (gql_str_eq(name, "__typename")) {
+			json_object_setn_new(out, grp->key.ptr, grp->key.len, json_stringn(def->name.ptr, def->name.len));
+			continue;
+		}
+		const struct gql_field_def *f = gql_schema_field(def, name);
+		if (!f)
+			continue; /* validation refused this; never reached */
+		char fname[128];
+		snprintf(fname, sizeof fname, "%.*s", STR(name));
+		bool sub_err = false;
+		json_t *r = complete(c, f->type, grp->nodes, json_object_get(value, fname), &sub, &sub_err);
+		if (!r) {
+			json_decref(out);
+			*errored = true;
+			return json_null();
+		}
+		json_object_setn_new(out, grp->key.ptr, grp->key.len, r);
+	}
+	return out;
+}
+
+/* Returns the completed value (a new reference), or NULL when a non-null
+ * position is null and the null must propagate to the parent. *errored tells
+ * a parent that a null stems from an error already reported. */
+static json_t *complete(struct exec_ctx *c, const struct gql_type *type, const struct node_ref *nodes,
+			json_t *value, const struct gql_path *path, bool *errored)
+{
+	if (type->kind == GQL_TYPE_NON_NULL) {
+		bool inner_err = false;
+		json_t *r = complete(c, type->of, nodes, value, path, &inner_err);
+		if (r && !json_is_null(r))
+			return r;
+		if (!inner_err)
+			exec_error(c, API_ERR_INTERNAL, nodes->sel->offset, path, NULL,
+				   "Cannot return null for non-nullable field.");
+		json_decref(r);
+		*errored = true;
+		return NULL;
+	}
+	if (!value || json_is_null(value))
+		return json_null();
+	if (type->kind == GQL_TYPE_LIST) {
+		if (!json_is_array(value)) {
+			exec_error(c, API_ERR_INTERNAL, nodes->sel->offset, path, NULL, "Expected a list.");
+			*errored = true;
+			return json_null();
+		}
+		json_t *out = json_array();
+		size_t i;
+		json_t *item;
+		json_array_foreach(value, i, item) {
+			struct gql_path sub = { path, NULL, 0, i };
+			bool item_err = false;
+			json_t *r = complete(c, type->of, nodes, item, &sub, &item_err);
+			if (!r) {
+				json_decref(out);
+				*errored = true;
+				return json_null();
+			}
+			json_array_append_new(out, r);
+		}
+		return out;
+	}
+	const struct gql_definition *def = gql_schema_type(c->schema, type->name);
+	if (def && def->kind == GQL_DEF_OBJECT)
+		return complete_object(c, def, nodes, value, path, errored);
+	return json_incref(value); /* scalars and enums come from SQL already serialised */
+}
+
+/* The field's arguments, coerced, as a JSON object (new reference), or NULL
+ * after reporting an error. */
+static json_t *coerce_arguments(struct exec_ctx *c, const struct gql_field_def *f,
+				const struct gql_selection *sel, const struct gql_path *path)
+{
+	json_t *args = json_object();
+	for (const struct gql_input_value_def *d = f->args; d; d = d->next) {
+		const struct gql_argument *given = NULL;
+		for (const struct gql_argument *a = sel->args; a; a = a->next)
+			if (gql_str_same(a->name, d->name))
+				given = a;
+		struct coerce_error err = { 0, "" };
+		json_t *x = NULL;
+		if (given)
+			x = coerce_literal(c->schema, d->type, given->value, c->vars, &err);
+		if (!x && !err.message[0] && d->default_value)
+			x = coerce_literal(c->schema, d->type, d->default_value, NULL, &err);
+		if (!x && err.message[0]) {
+			exec_error(c, API_ERR_INVALID_INPUT, err.offset != GQL_NO_LOCATION ? err.offset : sel->offset,
+				   path, NULL, "Argument \"%.*s\": %s", STR(d->name), err.message);
+			json_decref(args);
+			return NULL;
+		}
+		if (x)
+			json_object_setn_new(args, d->name.ptr, d->name.len, x);
+	}
+	return args;
+}
+
+/* Runs one root field through its stored function. Returns the completed
+ * value, JSON null for a nullable field that failed, or NULL when the null
+ * must propagate to `data`. */
+static json_t *resolve_root(struct exec_ctx *c, const struct gql_definition *root, struct field_group *grp,
+			    const struct gql_path *path)
+{
+	const struct gql_selection *sel = grp->nodes->sel;
+	if (gql_str_eq(sel->name, "__typename"))
+		return json_stringn(root->name.ptr, root->name.len);
+	const struct gql_field_def *f = gql_schema_field(root, sel->name);
+	const struct gql_resolver *r = gql_schema_resolver(root, sel->name);
+	bool nullable = f->type->kind != GQL_TYPE_NON_NULL;
+	if (!r) {
+		exec_error(c, API_ERR_INTERNAL, sel->offset, path, NULL,
+			   "Field \"%.*s\" is not available on this server yet.", STR(sel->name));
+		return nullable ? json_null() : NULL;
+	}
+	json_t *args = coerce_arguments(c, f, sel, path);
+	if (!args)
+		return nullable ? json_null() : NULL;
+	arena_defer(c->a, (void (*)(void *))json_decref, args);
+
+	const char *params[5] = { c->env->key_hash };
+	int n = 1;
+	for (int i = 0; r->args[i] && n < 5; i++, n++) {
+		json_t *v = json_object_get(args, r->args[i]);
+		if (!v || json_is_null(v))
+			params[n] = NULL;
+		else if (json_is_string(v))
+			params[n] = json_string_value(v);
+		else {
+			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			arena_defer(c->a, free, text);
+			params[n] = text;
+		}
+	}
+	json_t *value;
+	struct db_error err;
+	enum api_err rc = db_call(c->env->db, c->a, r->function, n, params, &value, &err);
+	if (rc != API_OK) {
+		json_t *extra = err.detail;
+		if (rc == API_ERR_INTERNAL || rc == API_ERR_UNAVAILABLE) {
+			extra = json_pack("{s:s}", "requestId", c->env->request_id ? c->env->request_id : "");
+			arena_defer(c->a, (void (*)(void *))json_decref, extra);
+		}
+		exec_error(c, rc, sel->offset, path, extra, "%s", err.message);
+		if (rc == API_ERR_UNAUTHENTICATED || rc == API_ERR_UNAVAILABLE || rc == API_ERR_INTERNAL ||
+		    rc == API_ERR_RATE_LIMIT)
+			c->fatal = rc;
+		return nullable ? json_null() : NULL;
+	}
+	bool errored = false;
+	return complete(c, f->type, grp->nodes, value, path, &errored);
+}
+
+static const struct gql_definition *choose_operation(struct exec_ctx *c, const char *name)
+{
+	const struct gql_definition *found = NULL;
+	size_t count = 0;
+	for (const struct gql_definition *d = c->doc->first; d; d = d->next) {
+		if (d->kind != GQL_DEF_OPERATION)
+			continue;
+		count++;
+		if (name && gql_str_eq(d->name, name))
+			found = d;
+		if (!name)
+			found = d;
+	}
+	if (name && !found)
+		exec_error(c, API_ERR_VALIDATION, GQL_NO_LOCATION, NULL, NULL, "Unknown operation named \"%.200s\".", name);
+	else if (!name && count > 1) {
+		exec_error(c, API_ERR_VALIDATION, GQL_NO_LOCATION, NULL, NULL,
+			   "Must provide operation name if query contains multiple operations.");
+		return NULL;
+	} else if (!found)
+		exec_error(c, API_ERR_VALIDATION, GQL_NO_LOCATION, NULL, NULL, "Must provide an operation.");
+	return found;
+}
+
+static bool coerce_variables(struct exec_ctx *c, json_t *given)
+{
+	c->vars = json_object();
+	arena_defer(c->a, (void (*)(void *))json_decref, c->vars);
+	for (const struct gql_variable_def *v = c->op->variables; v; v = v->next) {
+		char name[256];
+		snprintf(name, sizeof name, "%.*s", STR(v->name));
+		json_t *value = given ? json_object_get(given, name) : NULL;
+		struct coerce_error err = { GQL_NO_LOCATION, "" };
+		json_t *x = NULL;
+		if (value) {
+			char what[260];
+			snprintf(what, sizeof what, "$%s", name);
+			x = coerce_json(c->schema, v->type, value, what, &err);
+		} else if (v->default_value) {
+			x = coerce_literal(c->schema, v->type, v->default_value, NULL, &err);
+		} else if (v->type->kind == GQL_TYPE_NON_NULL) {
+			char tn[160];
+			gql_type_print(v->type, tn, sizeof tn);
+			snprintf(err.message, sizeof err.message,
+				 "Variable \"$%.100s\" of required type \"%.100s\" was not provided.", name, tn);
+		} else {
+			continue;
+		}
+		if (!x) {
+			exec_error(c, API_ERR_VALIDATION, v->offset, NULL, NULL, "%s", err.message);
+			continue;
+		}
+		json_object_set_new(c->vars, name, x);
+	}
+	return json_array_size(c->errors) == 0;
+}
+
+void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_request *req,
+		 struct gql_result *result)
+{
+	struct exec_ctx *c = arena_calloc(a, sizeof *c);
+	c->a = a;
+	c->env = env;
+	c->src = req->query;
+	c->len = req->query_len;
+	c->errors = json_array();
+	arena_defer(a, (void (*)(void *))json_decref, c->errors);
+	memset(result, 0, sizeof *result);
+	result->errors = c->errors;
+	result->fatal = API_OK;
+
+	c->schema = gql_schema_get();
+	if (!c->schema) {
+		exec_error(c, API_ERR_INTERNAL, GQL_NO_LOCATION, NULL, NULL, "Internal error.");
+		result->fatal = API_ERR_INTERNAL;
+		return;
+	}
+	struct gql_limits limits = { GQL_MAX_TOKENS, 4 * GQL_MAX_DEPTH };
+	struct gql_parse_error perr;
+	if (gql_parse(a, req->query, req->query_len, &limits, &c->doc, &perr)) {
+		exec_error(c, API_ERR_PARSE, perr.offset, NULL, NULL, "%s", perr.message);
+		result->fatal = API_ERR_PARSE;
+		return;
+	}
+	if (!gql_validate(c)) {
+		result->fatal = API_ERR_VALIDATION;
+		return;
+	}
+	c->op = choose_operation(c, req->operation_name);
+	if (!c->op) {
+		result->fatal = API_ERR_VALIDATION;
+		return;
+	}
+	result->is_mutation = c->op->operation == GQL_OP_MUTATION;
+	if (c->op->name.len)
+		result->operation = arena_strndup(a, c->op->name.ptr, c->op->name.len);
+	if (req->read_only && c->op->operation != GQL_OP_QUERY) {
+		exec_error(c, API_ERR_METHOD_NOT_ALLOWED, c->op->offset, NULL, NULL,
+			   "Mutations are not allowed over GET; use POST.");
+		result->fatal = API_ERR_METHOD_NOT_ALLOWED;
+		return;
+	}
+	if (!coerce_variables(c, req->variables)) {
+		result->fatal = API_ERR_VALIDATION;
+		return;
+	}
+
+	const struct gql_definition *root = gql_schema_root(c->schema, c->op->operation);
+	struct node_ref top = { NULL, NULL };
+	struct gql_selection holder = { 0 };
+	holder.selection_set = c->op->selection_set;
+	top.sel = &holder;
+	struct groups g = collect_groups(c, &top);
+	if (!result->operation && g.first)
+		result->operation = arena_strndup(a, g.first->nodes->sel->name.ptr, g.first->nodes->sel->name.len);
+
+	json_t *data = json_object();
+	arena_defer(a, (void (*)(void *))json_decref, data);
+	bool data_null = false;
+	/* Mutation fields run one after another (spec §6.2.2); so do ours for queries. */
+	for (struct field_group *grp = g.first; grp && c->fatal == API_OK; grp = grp->next) {
+		struct gql_path path = { NULL, grp->key.ptr, grp->key.len, 0 };
+		json_t *v = resolve_root(c, root, grp, &path);
+		if (!v) {
+			data_null = true;
+			continue;
+		}
+		json_object_setn_new(data, grp->key.ptr, grp->key.len, v);
+	}
+	result->fatal = c->fatal;
+	if (c->fatal != API_OK)
+		return; /* the whole request failed: no data */
+	result->data = data_null ? json_null() : data;
+}

@@ -1,0 +1,165 @@
+/*
+ * schema.c - loads the embedded SDL, indexes its types, and holds the root
+ * field -> stored function table (the single list of what the API resolves
+ * in the database; add a row, an sql/api file and tests on both sides).
+ */
+#include "graphql/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/log.h"
+#include "graphql/parser.h"
+
+extern const char gql_schema_sdl[];
+extern const unsigned long gql_schema_sdl_len;
+
+#define SCHEMA_MAX_TYPES 128
+
+struct gql_schema {
+	struct arena *arena;
+	const struct gql_definition *types[SCHEMA_MAX_TYPES];
+	size_t ntypes;
+	const struct gql_definition *query, *mutation;
+};
+
+static const struct gql_resolver resolvers[] = {
+	{ "Mutation", "cancelGeneration", "api.generation_cancel", { "id", NULL } },
+	{ "Mutation", "generate", "api.generate", { "input", NULL } },
+	{ "Mutation", "videoCreate", "api.video_create", { "input", NULL } },
+	{ "Query", "generation", "api.generation", { "id", NULL } },
+	{ "Query", "providers", "api.providers", { "type", NULL } },
+};
+
+static const char *const builtin_scalars[] = { "Int", "Float", "String", "Boolean", "ID" };
+
+static struct gql_schema *loaded;
+
+static void add_type(struct gql_schema *s, const struct gql_definition *def)
+{
+	if (s->ntypes < SCHEMA_MAX_TYPES)
+		s->types[s->ntypes++] = def;
+	else
+		log_msg(LOG_ERROR, "schema has more than %d types", SCHEMA_MAX_TYPES);
+}
+
+const struct gql_schema *gql_schema_get(void)
+{
+	if (loaded)
+		return loaded;
+	struct gql_schema *s = xcalloc(1, sizeof *s);
+	s->arena = arena_new(64 * 1024);
+	struct gql_document *doc;
+	struct gql_parse_error err;
+	struct gql_limits limits = { 0, 0 };
+	if (gql_parse(s->arena, gql_schema_sdl, gql_schema_sdl_len, &limits, &doc, &err)) {
+		unsigned line, col;
+		gql_location(gql_schema_sdl, gql_schema_sdl_len, err.offset, &line, &col);
+		log_msg(LOG_ERROR, "embedded schema does not parse at %u:%u: %s", line, col, err.message);
+		arena_free(s->arena);
+		free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(builtin_scalars); i++) {
+		struct gql_definition *def = arena_calloc(s->arena, sizeof *def);
+		def->kind = GQL_DEF_SCALAR;
+		def->name.ptr = builtin_scalars[i];
+		def->name.len = strlen(builtin_scalars[i]);
+		add_type(s, def);
+	}
+	for (const struct gql_definition *d = doc->first; d; d = d->next)
+		if (d->kind != GQL_DEF_OPERATION && d->kind != GQL_DEF_FRAGMENT &&
+		    d->kind != GQL_DEF_SCHEMA && d->kind != GQL_DEF_DIRECTIVE)
+			add_type(s, d);
+	s->query = gql_schema_type_cstr(s, "Query");
+	s->mutation = gql_schema_type_cstr(s, "Mutation");
+	loaded = s;
+	return s;
+}
+
+void gql_schema_free(void)
+{
+	if (!loaded)
+		return;
+	arena_free(loaded->arena);
+	free(loaded);
+	loaded = NULL;
+}
+
+const struct gql_definition *gql_schema_type(const struct gql_schema *s, struct gql_str name)
+{
+	for (size_t i = 0; i < s->ntypes; i++)
+		if (gql_str_same(s->types[i]->name, name))
+			return s->types[i];
+	return NULL;
+}
+
+const struct gql_definition *gql_schema_type_cstr(const struct gql_schema *s, const char *name)
+{
+	struct gql_str n = { name, strlen(name) };
+	return gql_schema_type(s, n);
+}
+
+const struct gql_definition *gql_schema_root(const struct gql_schema *s, enum gql_operation_kind op)
+{
+	switch (op) {
+	case GQL_OP_QUERY: return s->query;
+	case GQL_OP_MUTATION: return s->mutation;
+	case GQL_OP_SUBSCRIPTION: return NULL;
+	}
+	return NULL;
+}
+
+const struct gql_field_def *gql_schema_field(const struct gql_definition *type, struct gql_str name)
+{
+	if (!type)
+		return NULL;
+	for (const struct gql_field_def *f = type->fields; f; f = f->next)
+		if (gql_str_same(f->name, name))
+			return f;
+	return NULL;
+}
+
+const struct gql_input_value_def *gql_schema_input_value(const struct gql_input_value_def *list,
+							 struct gql_str name)
+{
+	for (; list; list = list->next)
+		if (gql_str_same(list->name, name))
+			return list;
+	return NULL;
+}
+
+bool gql_schema_enum_has(const struct gql_definition *enum_type, struct gql_str value)
+{
+	for (const struct gql_enum_value_def *v = enum_type->enum_values; v; v = v->next)
+		if (gql_str_same(v->name, value))
+			return true;
+	return false;
+}
+
+const struct gql_resolver *gql_schema_resolver(const struct gql_definition *root, struct gql_str field)
+{
+	for (size_t i = 0; i < ARRAY_LEN(resolvers); i++)
+		if (gql_str_eq(root->name, resolvers[i].type) && gql_str_eq(field, resolvers[i].field))
+			return &resolvers[i];
+	return NULL;
+}
+
+const struct gql_type *gql_type_core(const struct gql_type *t)
+{
+	while (t && t->kind != GQL_TYPE_NAMED)
+		t = t->of;
+	return t;
+}
+
+bool gql_type_is_leaf(const struct gql_definition *def)
+{
+	return def && (def->kind == GQL_DEF_SCALAR || def->kind == GQL_DEF_ENUM);
+}
+
+bool gql_type_is_input(const struct gql_definition *def)
+{
+	return def && (def->kind == GQL_DEF_SCALAR || def->kind == GQL_DEF_ENUM ||
+		       def->kind == GQL_DEF_INPUT_OBJECT);
+}

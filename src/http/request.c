@@ -1,0 +1,256 @@
+/*
+ * request.c - reads a request's parameters and body, and extracts the
+ * GraphQL-over-HTTP parameters (see request.h).
+ */
+#include "http/request.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *param_or_null(const struct http_source *src, const char *name)
+{
+	const char *v = src->param(src->ctx, name);
+	return v && *v ? v : NULL;
+}
+
+enum api_err http_request_read(struct arena *a, const struct http_source *src, long max_body,
+			       struct http_request *req, const char **message)
+{
+	memset(req, 0, sizeof *req);
+	req->method = param_or_null(src, "REQUEST_METHOD");
+	if (!req->method)
+		req->method = "GET";
+	req->path = param_or_null(src, "SCRIPT_NAME");
+	req->content_type = param_or_null(src, "CONTENT_TYPE");
+	req->accept = param_or_null(src, "HTTP_ACCEPT");
+	req->authorization = param_or_null(src, "HTTP_AUTHORIZATION");
+	req->idempotency_key = param_or_null(src, "HTTP_IDEMPOTENCY_KEY");
+	req->query_string = param_or_null(src, "QUERY_STRING");
+
+	if (strcmp(req->method, "POST") != 0)
+		return API_OK;
+	const char *cl = param_or_null(src, "CONTENT_LENGTH");
+	long declared = -1;
+	if (cl) {
+		char *end;
+		declared = strtol(cl, &end, 10);
+		if (*end || declared < 0) {
+			*message = "Invalid Content-Length.";
+			return API_ERR_BAD_REQUEST;
+		}
+		if (declared > max_body) {
+			*message = "The request body exceeds the 1 MiB limit.";
+			return API_ERR_BODY_TOO_LARGE;
+		}
+	}
+	size_t cap = declared >= 0 ? (size_t)declared : (size_t)max_body + 1;
+	char *body = arena_alloc(a, cap + 1);
+	size_t got = 0;
+	while (got < cap) {
+		long n = src->read(src->ctx, body + got, cap - got);
+		if (n < 0) {
+			*message = "Could not read the request body.";
+			return API_ERR_BAD_REQUEST;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > (size_t)max_body) {
+		*message = "The request body exceeds the 1 MiB limit.";
+		return API_ERR_BODY_TOO_LARGE;
+	}
+	body[got] = '\0';
+	req->body = body;
+	req->body_len = got;
+	return API_OK;
+}
+
+static int hex_value(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+size_t url_decode(char *s, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (ch == '+') {
+			s[o++] = ' ';
+		} else if (ch == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
+			   isxdigit((unsigned char)s[i + 2])) {
+			s[o++] = (char)(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2]));
+			i += 2;
+		} else {
+			s[o++] = ch;
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (i + n >= len)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* The media type of a Content-Type value without parameters, compared
+ * case-insensitively. */
+static bool media_type_is(const char *value, const char *type)
+{
+	size_t n = strlen(type);
+	if (!value || strncasecmp(value, type, n) != 0)
+		return false;
+	char next = value[n];
+	return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
+/* A JSON null for an optional parameter means absent (GraphQL over HTTP). */
+static enum api_err take_params(struct arena *a, struct http_request *req, json_t *query, json_t *variables,
+				json_t *operation_name, json_t *extensions, const char **message)
+{
+	if (!query || !json_is_string(query)) {
+		*message = query ? "The \"query\" parameter must be a string." : "The \"query\" parameter is required.";
+		return API_ERR_BAD_REQUEST;
+	}
+	if (variables && !json_is_null(variables) && !json_is_object(variables)) {
+		*message = "The \"variables\" parameter must be an object.";
+		return API_ERR_BAD_REQUEST;
+	}
+	if (operation_name && !json_is_null(operation_name) && !json_is_string(operation_name)) {
+		*message = "The \"operationName\" parameter must be a string.";
+		return API_ERR_BAD_REQUEST;
+	}
+	if (extensions && !json_is_null(extensions) && !json_is_object(extensions)) {
+		*message = "The \"extensions\" parameter must be an object.";
+		return API_ERR_BAD_REQUEST;
+	}
+	req->query = json_string_value(query);
+	req->query_len = json_string_length(query);
+	req->variables = json_is_object(variables) ? variables : NULL;
+	req->operation_name = json_is_string(operation_name) ? json_string_value(operation_name) : NULL;
+	req->extensions = json_is_object(extensions) ? extensions : NULL;
+	(void)a;
+	return API_OK;
+}
+
+static enum api_err params_from_body(struct arena *a, struct http_request *req, const char **message)
+{
+	if (!req->content_type) {
+		*message = "Missing Content-Type: send application/json.";
+		return API_ERR_UNSUPPORTED_MEDIA_TYPE;
+	}
+	if (!media_type_is(req->content_type, "application/json") &&
+	    !media_type_is(req->content_type, "application/graphql-response+json")) {
+		*message = "Unsupported Content-Type: send application/json.";
+		return API_ERR_UNSUPPORTED_MEDIA_TYPE;
+	}
+	if (!utf8_valid(req->body, req->body_len)) {
+		*message = "The request body is not valid UTF-8.";
+		return API_ERR_BAD_REQUEST;
+	}
+	json_error_t jerr;
+	json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		*message = arena_printf(a, "The request body is not valid JSON: %s (line %d, column %d).",
+					jerr.text, jerr.line, jerr.column);
+		return API_ERR_BAD_REQUEST;
+	}
+	arena_defer(a, (void (*)(void *))json_decref, root);
+	if (!json_is_object(root)) {
+		*message = json_is_array(root) ? "Batched requests (JSON arrays) are not supported; send one request object."
+					       : "The request body must be a JSON object.";
+		return API_ERR_BAD_REQUEST;
+	}
+	return take_params(a, req, json_object_get(root, "query"), json_object_get(root, "variables"),
+			   json_object_get(root, "operationName"), json_object_get(root, "extensions"), message);
+}
+
+static enum api_err params_from_query_string(struct arena *a, struct http_request *req, const char **message)
+{
+	json_t *query = NULL, *variables = NULL, *operation_name = NULL, *extensions = NULL;
+	char *qs = arena_strdup(a, req->query_string ? req->query_string : "");
+	for (char *save = NULL, *pair = strtok_r(qs, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+		char *value = eq ? eq + 1 : pair + strlen(pair);
+		if (eq)
+			*eq = '\0';
+		url_decode(pair, strlen(pair));
+		size_t vlen = url_decode(value, strlen(value));
+		if (!*value)
+			continue; /* an empty parameter is absent */
+		if (!utf8_valid(value, vlen)) {
+			*message = "The query string is not valid UTF-8.";
+			return API_ERR_BAD_REQUEST;
+		}
+		json_t *parsed = NULL;
+		if (!strcmp(pair, "variables") || !strcmp(pair, "extensions")) {
+			parsed = json_loadb(value, vlen, 0, NULL);
+			if (!parsed) {
+				*message = arena_printf(a, "The \"%s\" parameter is not valid JSON.", pair);
+				return API_ERR_BAD_REQUEST;
+			}
+		} else if (!strcmp(pair, "query") || !strcmp(pair, "operationName")) {
+			parsed = json_stringn(value, vlen);
+		} else {
+			continue;
+		}
+		arena_defer(a, (void (*)(void *))json_decref, parsed);
+		if (!strcmp(pair, "query"))
+			query = parsed;
+		else if (!strcmp(pair, "variables"))
+			variables = parsed;
+		else if (!strcmp(pair, "extensions"))
+			extensions = parsed;
+		else
+			operation_name = parsed;
+	}
+	return take_params(a, req, query, variables, operation_name, extensions, message);
+}
+
+enum api_err gql_params_read(struct arena *a, struct http_request *req, const char **message)
+{
+	if (!strcmp(req->method, "POST"))
+		return params_from_body(a, req, message);
+	if (!strcmp(req->method, "GET"))
+		return params_from_query_string(a, req, message);
+	*message = "Only GET and POST are supported.";
+	return API_ERR_METHOD_NOT_ALLOWED;
+}

@@ -1,0 +1,91 @@
+/*
+ * handler.c - the request path: http_request_read -> negotiate -> auth ->
+ * gql_params_read -> gql_execute -> response. Each step returns an api_err;
+ * the first failure goes straight to the response. One log line per request.
+ */
+#include "server/handler.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "graphql/exec.h"
+#include "http/auth.h"
+#include "http/response.h"
+
+static const char *new_request_id(struct arena *a)
+{
+	unsigned char raw[8];
+	if (RAND_bytes(raw, sizeof raw) != 1)
+		memset(raw, 0, sizeof raw);
+	return arena_printf(a, "req_%02x%02x%02x%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3],
+			    raw[4], raw[5], raw[6], raw[7]);
+}
+
+static double ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+void handle_request(struct server *srv, struct arena *a, const struct http_source *src,
+		    void (*write)(void *ctx, const char *bytes, size_t len), void *write_ctx)
+{
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	const char *request_id = new_request_id(a);
+	log_set_request_id(request_id);
+
+	struct http_response resp = { 0 };
+	struct http_request req;
+	const char *message = NULL;
+	const char *operation = "-";
+	enum api_err rc = http_request_read(a, src, srv->cfg.max_body_bytes, &req, &message);
+	resp.media = http_negotiate(req.accept);
+	response_header(&resp, "X-Request-Id", request_id);
+
+	if (rc == API_OK && resp.media == MEDIA_NONE) {
+		resp.media = MEDIA_JSON;
+		rc = API_ERR_NOT_ACCEPTABLE;
+	}
+	if (rc == API_OK && strcmp(req.method, "GET") && strcmp(req.method, "POST")) {
+		rc = API_ERR_METHOD_NOT_ALLOWED;
+		message = "Only GET and POST are supported.";
+	}
+	const char *key = NULL;
+	size_t key_len = 0;
+	if (rc == API_OK && !auth_bearer_key(req.authorization, &key, &key_len)) {
+		rc = API_ERR_UNAUTHENTICATED;
+		message = req.authorization ? "Malformed API key. Send Authorization: Bearer dt_live_... or dt_test_..."
+					    : "Missing API key. Send Authorization: Bearer <key>.";
+	}
+	if (rc == API_OK)
+		rc = gql_params_read(a, &req, &message);
+
+	if (rc != API_OK) {
+		response_error(a, &resp, rc, message, NULL);
+	} else {
+		char key_hash[AUTH_HASH_HEX_LEN + 1];
+		auth_hash_key(key, key_len, key_hash);
+		struct gql_env env = { srv->db, key_hash, request_id };
+		struct gql_request gq = { req.query, req.query_len, req.variables, req.operation_name,
+					  strcmp(req.method, "GET") == 0 };
+		struct gql_result result;
+		gql_execute(a, &env, &gq, &result);
+		response_from_result(a, &resp, &result, request_id);
+		rc = result.fatal;
+		if (result.operation)
+			operation = result.operation;
+	}
+
+	size_t len;
+	char *wire = response_serialize(a, &resp, &len);
+	write(write_ctx, wire, len);
+	log_msg(resp.status >= 500 ? LOG_WARN : LOG_INFO, "%s %s status=%d code=%s ms=%.2f",
+		req.method ? req.method : "-", operation, resp.status,
+		rc == API_OK ? "OK" : api_err_code(rc), ms_since(&start));
+	log_set_request_id(NULL);
+}

@@ -1,0 +1,92 @@
+/*
+ * main.c - doitong.fcgi: the FastCGI accept loop, or one request as plain
+ * CGI when the process was not started by a FastCGI manager.
+ *
+ * One arena and one database connection per process; the arena is reset
+ * after every request, the connection kept and repaired when needed.
+ */
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/arena.h"
+#include "common/log.h"
+#include "graphql/schema.h"
+#include "server/handler.h"
+
+static const char *fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static long fcgi_read(void *ctx, char *buf, size_t len)
+{
+	int want = len > 65536 ? 65536 : (int)len;
+	return FCGX_GetStr(buf, want, ((FCGX_Request *)ctx)->in);
+}
+
+static void fcgi_write(void *ctx, const char *bytes, size_t len)
+{
+	FCGX_PutStr(bytes, (int)len, ((FCGX_Request *)ctx)->out);
+}
+
+static const char *cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static long cgi_read(void *ctx, char *buf, size_t len)
+{
+	(void)ctx;
+	size_t n = fread(buf, 1, len, stdin);
+	return ferror(stdin) ? -1 : (long)n;
+}
+
+static void cgi_write(void *ctx, const char *bytes, size_t len)
+{
+	(void)ctx;
+	fwrite(bytes, 1, len, stdout);
+	fflush(stdout);
+}
+
+int main(void)
+{
+	struct server srv;
+	char err[512];
+	if (config_load(&srv.cfg, err, sizeof err)) {
+		fprintf(stderr, "doitong.fcgi: configuration error: %s\n", err);
+		return 1;
+	}
+	log_init("doitong.fcgi", srv.cfg.log_level);
+	signal(SIGPIPE, SIG_IGN);
+	if (!gql_schema_get()) {
+		fprintf(stderr, "doitong.fcgi: the built-in schema does not load\n");
+		return 1;
+	}
+	srv.db = db_open(srv.cfg.dsn, "doitong.fcgi");
+	struct arena *arena = arena_new(64 * 1024);
+
+	if (FCGX_IsCGI()) {
+		struct http_source src = { NULL, cgi_param, cgi_read };
+		handle_request(&srv, arena, &src, cgi_write, NULL);
+	} else {
+		FCGX_Init();
+		FCGX_Request request;
+		FCGX_InitRequest(&request, 0, 0);
+		while (FCGX_Accept_r(&request) >= 0) {
+			struct http_source src = { &request, fcgi_param, fcgi_read };
+			handle_request(&srv, arena, &src, fcgi_write, &request);
+			FCGX_Finish_r(&request);
+			db_end_request(srv.db);
+			arena_reset(arena);
+		}
+	}
+	arena_free(arena);
+	db_close(srv.db);
+	gql_schema_free();
+	config_free(&srv.cfg);
+	return 0;
+}

@@ -1,0 +1,354 @@
+/*
+ * test_exec.c - the executor on the seed page's documents, with db_call
+ * replaced (-Wl,--wrap=db_call) by canned stored-function answers: argument
+ * coercion into the function's parameters, projection of the returned JSON
+ * by the selection set, errors with locations, paths and codes, and null
+ * propagation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "graphql/exec.h"
+
+/* What the fake database answers next, and what it was asked. */
+static struct {
+	const char *json;          /* result, or NULL for an error */
+	enum api_err code;
+	const char *message;
+	const char *detail;
+	char function[64];
+	char params[4][2048];
+	int nparams;
+	int calls;
+} fake;
+
+enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function, int nparams,
+			    const char *const *params, json_t **out, struct db_error *err);
+
+enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function, int nparams,
+			    const char *const *params, json_t **out, struct db_error *err)
+{
+	(void)db;
+	fake.calls++;
+	snprintf(fake.function, sizeof fake.function, "%s", function);
+	fake.nparams = nparams;
+	for (int i = 0; i < nparams && i < 4; i++)
+		snprintf(fake.params[i], sizeof fake.params[i], "%s", params[i] ? params[i] : "<NULL>");
+	if (fake.json) {
+		*out = json_loads(fake.json, JSON_DECODE_ANY, NULL);
+		assert_non_null(*out);
+		arena_defer(a, (void (*)(void *))json_decref, *out);
+		return API_OK;
+	}
+	err->code = fake.code;
+	snprintf(err->message, sizeof err->message, "%s", fake.message);
+	err->detail = fake.detail ? json_loads(fake.detail, 0, NULL) : NULL;
+	if (err->detail)
+		arena_defer(a, (void (*)(void *))json_decref, err->detail);
+	return fake.code;
+}
+
+static const char *GENERATION =
+	"{\"id\":\"gen_1\",\"type\":\"VIDEO\",\"status\":\"PENDING\",\"provider\":\"minimax\","
+	"\"url\":null,\"metadata\":{\"duration\":10.0,\"resolution\":\"1080p\",\"format\":\"mp4\"},"
+	"\"creditCost\":80,\"estimatedTime\":120,\"progress\":0,"
+	"\"error\":{\"code\":\"GENERATION_FAILED\",\"message\":\"x\"},\"errorCode\":null,"
+	"\"createdAt\":\"2026-11-24T05:24:13Z\",\"attempts\":[]}";
+
+struct run {
+	struct arena *a;
+	struct gql_result res;
+	char *text; /* compact JSON of {errors?, data?} */
+};
+
+static void run_request(struct run *r, const char *query, const char *variables, const char *op,
+			bool read_only)
+{
+	r->a = arena_new(4096);
+	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
+	if (variables)
+		assert_non_null(vars);
+	struct gql_env env = { NULL, "hash", "req_test" };
+	struct gql_request req = { query, strlen(query), vars, op, read_only };
+	fake.calls = 0;
+	gql_execute(r->a, &env, &req, &r->res);
+	json_t *env_json = json_object();
+	if (json_array_size(r->res.errors))
+		json_object_set(env_json, "errors", r->res.errors);
+	if (r->res.data)
+		json_object_set(env_json, "data", r->res.data);
+	r->text = json_dumps(env_json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(env_json);
+	json_decref(vars);
+}
+
+static void run_done(struct run *r)
+{
+	free(r->text);
+	arena_free(r->a);
+}
+
+static void seed_generate_with_variables(void **state)
+{
+	(void)state;
+	fake.json = GENERATION;
+	struct run r;
+	run_request(&r,
+		"mutation Generate($input: GenerateInput!) { generate(input: $input) { id status type provider url "
+		"metadata { duration resolution } creditCost estimatedTime } }",
+		"{\"input\":{\"type\":\"VIDEO\",\"provider\":\"minimax\",\"input\":{\"text\":\"A serene mountain landscape at sunset\"},"
+		"\"options\":{\"duration\":10,\"resolution\":\"1080p\",\"style\":\"cinematic\"}}}",
+		NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_true(r.res.is_mutation);
+	assert_string_equal(fake.function, "api.generate");
+	assert_int_equal(fake.nparams, 2);
+	assert_string_equal(fake.params[0], "hash");
+	/* the default priority of GenerateInput is applied before the call */
+	assert_non_null(strstr(fake.params[1], "\"priority\":\"BALANCED\""));
+	assert_non_null(strstr(fake.params[1], "\"options\":{\"duration\":10"));
+	assert_string_equal(r.text,
+		"{\"data\":{\"generate\":{\"id\":\"gen_1\",\"status\":\"PENDING\",\"type\":\"VIDEO\",\"provider\":\"minimax\","
+		"\"url\":null,\"metadata\":{\"duration\":10.0,\"resolution\":\"1080p\"},\"creditCost\":80,\"estimatedTime\":120}}}");
+	run_done(&r);
+}
+
+static void seed_inline_literal(void **state)
+{
+	(void)state;
+	fake.json = GENERATION;
+	struct run r;
+	run_request(&r,
+		"mutation { generate(input: { type: VIDEO, input: { text: \"Epic dragon battle\" }, priority: QUALITY }) "
+		"{ id status provider creditCost } }", NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(fake.params[1],
+		"{\"type\":\"VIDEO\",\"input\":{\"text\":\"Epic dragon battle\"},\"priority\":\"QUALITY\"}");
+	assert_string_equal(r.text, "{\"data\":{\"generate\":{\"id\":\"gen_1\",\"status\":\"PENDING\",\"provider\":\"minimax\",\"creditCost\":80}}}");
+	run_done(&r);
+}
+
+static void whole_objects_without_subselection(void **state)
+{
+	(void)state;
+	fake.json = GENERATION;
+	struct run r;
+	run_request(&r, "query GetGeneration($id: ID!) { generation(id: $id) { id error errorCode metadata } }",
+		    "{\"id\":\"gen_1\"}", NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(fake.function, "api.generation");
+	assert_string_equal(fake.params[1], "gen_1");
+	assert_string_equal(r.text,
+		"{\"data\":{\"generation\":{\"id\":\"gen_1\",\"error\":{\"code\":\"GENERATION_FAILED\",\"message\":\"x\"},"
+		"\"errorCode\":null,\"metadata\":{\"duration\":10.0,\"resolution\":\"1080p\",\"format\":\"mp4\"}}}}");
+	run_done(&r);
+}
+
+static void not_found_is_null_with_a_coded_error(void **state)
+{
+	(void)state;
+	fake.json = NULL;
+	fake.code = API_ERR_NOT_FOUND;
+	fake.message = "Generation not found.";
+	fake.detail = NULL;
+	struct run r;
+	run_request(&r, "query { generation(id: \"gen_abc123\") { status progress url error { code message } } }",
+		    NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(r.text,
+		"{\"errors\":[{\"message\":\"Generation not found.\",\"locations\":[{\"line\":1,\"column\":9}],"
+		"\"path\":[\"generation\"],\"extensions\":{\"code\":\"NOT_FOUND\"}}],\"data\":{\"generation\":null}}");
+	run_done(&r);
+}
+
+static void insufficient_credits_nulls_data_and_keeps_details(void **state)
+{
+	(void)state;
+	fake.json = NULL;
+	fake.code = API_ERR_INSUFFICIENT_CREDITS;
+	fake.message = "Not enough credits.";
+	fake.detail = "{\"required\":80,\"available\":3}";
+	struct run r;
+	run_request(&r, "mutation { generate(input: {type: AUDIO, input: {text: \"hi\"}}) { id } }", NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(r.text,
+		"{\"errors\":[{\"message\":\"Not enough credits.\",\"locations\":[{\"line\":1,\"column\":12}],"
+		"\"path\":[\"generate\"],\"extensions\":{\"code\":\"INSUFFICIENT_CREDITS\",\"required\":80,\"available\":3}}],"
+		"\"data\":null}");
+	run_done(&r);
+}
+
+static void unauthenticated_stops_the_request(void **state)
+{
+	(void)state;
+	fake.json = NULL;
+	fake.code = API_ERR_UNAUTHENTICATED;
+	fake.message = "Invalid or revoked API key.";
+	fake.detail = NULL;
+	struct run r;
+	run_request(&r, "{ a: providers { id } b: providers { id } }", NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_UNAUTHENTICATED);
+	assert_null(r.res.data);
+	assert_int_equal(fake.calls, 1);
+	run_done(&r);
+}
+
+static void syntax_error_has_a_location(void **state)
+{
+	(void)state;
+	struct run r;
+	run_request(&r, "{\n  generation(id: \"x\" { id }\n}", NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_PARSE);
+	assert_null(r.res.data);
+	assert_int_equal(fake.calls, 0);
+	assert_non_null(strstr(r.text, "\"locations\":[{\"line\":2,\"column\":22}]"));
+	assert_non_null(strstr(r.text, "\"code\":\"INVALID_INPUT\""));
+	run_done(&r);
+}
+
+static void validation_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *query;
+		const char *message;
+	} cases[] = {
+		{ "{ generation(id: \"x\") { nope } }", "Cannot query field \\\"nope\\\" on type \\\"Generation\\\"." },
+		{ "{ generation { id } }", "argument \\\"id\\\" of type \\\"ID!\\\" is required" },
+		{ "{ generation(id: \"x\", bogus: 1) { id } }", "Unknown argument \\\"bogus\\\"" },
+		{ "{ generation(id: \"x\") { id { x } } }", "must not have a selection" },
+		{ "{ providers(type: SOUND) { id } }", "Value \\\"SOUND\\\" does not exist in \\\"GenerationType\\\" enum." },
+		{ "query Q($t: GenerationType) { providers(type: $u) { id } }", "Variable \\\"$u\\\" is not defined" },
+		{ "query Q($t: GenerationType) { providers { id } }", "Variable \\\"$t\\\" is never used" },
+		{ "{ ...F }", "Unknown fragment \\\"F\\\"." },
+		{ "{ ...F } fragment F on Query { ...F }", "Cannot spread fragment \\\"F\\\" within itself." },
+		{ "{ providers @bogus { id } }", "Unknown directive \\\"@bogus\\\"." },
+		{ "query A { providers { id } } query A { providers { id } }", "There can be only one operation named \\\"A\\\"." },
+		{ "{ generate(input: {type: VIDEO, input: {}}) { id } }", "Cannot query field \\\"generate\\\" on type \\\"Query\\\"." },
+		{ "mutation { generate(input: {type: VIDEO}) { id } }", "GenerateInput.input\\\" of required type" },
+		{ "query Q($i: ID) { generation(id: $i) { id } }", "of type \\\"ID\\\" used in position expecting type \\\"ID!\\\"" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct run r;
+		run_request(&r, cases[i].query, NULL, NULL, false);
+		if (!strstr(r.text, cases[i].message))
+			fail_msg("case %zu: %s\n got %s", i, cases[i].query, r.text);
+		assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+		assert_null(r.res.data);
+		assert_int_equal(fake.calls, 0);
+		run_done(&r);
+	}
+}
+
+static void fragments_aliases_directives_typename(void **state)
+{
+	(void)state;
+	fake.json = GENERATION;
+	struct run r;
+	run_request(&r,
+		"query Q($withUrl: Boolean!) { g: generation(id: \"gen_1\") { ...Basic ... on Generation { cost: creditCost } "
+		"url @include(if: $withUrl) provider @skip(if: true) __typename } __typename } "
+		"fragment Basic on Generation { id status id }",
+		"{\"withUrl\":false}", NULL, false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(r.text,
+		"{\"data\":{\"g\":{\"id\":\"gen_1\",\"status\":\"PENDING\",\"cost\":80,\"__typename\":\"Generation\"},"
+		"\"__typename\":\"Query\"}}");
+	run_done(&r);
+}
+
+static void operation_name_and_variables(void **state)
+{
+	(void)state;
+	fake.json = "[]";
+	const char *doc = "query A { providers { id } } query B($t: GenerationType = AUDIO) { providers(type: $t) { id } }";
+	struct run r;
+	run_request(&r, doc, NULL, "B", false);
+	assert_int_equal(r.res.fatal, API_OK);
+	assert_string_equal(fake.params[1], "AUDIO");
+	run_done(&r);
+
+	run_request(&r, doc, NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	assert_non_null(strstr(r.text, "Must provide operation name"));
+	run_done(&r);
+
+	run_request(&r, doc, NULL, "C", false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	assert_non_null(strstr(r.text, "Unknown operation named \\\"C\\\""));
+	run_done(&r);
+
+	run_request(&r, "query ($t: GenerationType) { providers(type: $t) { id } }", "{\"t\":\"NOPE\"}", NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	assert_non_null(strstr(r.text, "Variable \\\"$t\\\" got invalid value"));
+	run_done(&r);
+
+	run_request(&r, "query ($id: ID!) { generation(id: $id) { id } }", "{}", NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	assert_non_null(strstr(r.text, "Variable \\\"$id\\\" of required type \\\"ID!\\\" was not provided."));
+	run_done(&r);
+}
+
+static void mutations_are_refused_over_get(void **state)
+{
+	(void)state;
+	struct run r;
+	run_request(&r, "mutation { cancelGeneration(id: \"gen_1\") }", NULL, NULL, true);
+	assert_int_equal(r.res.fatal, API_ERR_METHOD_NOT_ALLOWED);
+	assert_int_equal(fake.calls, 0);
+	run_done(&r);
+}
+
+static void limits_are_enforced(void **state)
+{
+	(void)state;
+	/* depth: 20 nested selections of a field that does not exist deeper is
+	 * still refused for depth first */
+	char deep[4096] = "{ generation(id: \"x\") ";
+	for (int i = 0; i < 20; i++)
+		strcat(deep, "{ metadata ");
+	for (int i = 0; i < 21; i++)
+		strcat(deep, "}");
+	struct run r;
+	run_request(&r, deep, NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	run_done(&r);
+
+	/* fragment bomb: each level doubles the fields */
+	char bomb[8192] = "{ ...F0 } ";
+	for (int i = 0; i < 12; i++) {
+		char frag[256];
+		snprintf(frag, sizeof frag, "fragment F%d on Query { ...F%d ...F%d } ", i, i + 1, i + 1);
+		strcat(bomb, frag);
+	}
+	strcat(bomb, "fragment F12 on Query { __typename }");
+	run_request(&r, bomb, NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+	assert_non_null(strstr(r.text, "more than 1000 fields"));
+	run_done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seed_generate_with_variables),
+		cmocka_unit_test(seed_inline_literal),
+		cmocka_unit_test(whole_objects_without_subselection),
+		cmocka_unit_test(not_found_is_null_with_a_coded_error),
+		cmocka_unit_test(insufficient_credits_nulls_data_and_keeps_details),
+		cmocka_unit_test(unauthenticated_stops_the_request),
+		cmocka_unit_test(syntax_error_has_a_location),
+		cmocka_unit_test(validation_errors),
+		cmocka_unit_test(fragments_aliases_directives_typename),
+		cmocka_unit_test(operation_name_and_variables),
+		cmocka_unit_test(mutations_are_refused_over_get),
+		cmocka_unit_test(limits_are_enforced),
+	};
+	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+}
