@@ -120,6 +120,7 @@ struct gql_variable_def {
 	struct gql_value *default_value; /* NULL when absent */
 	struct gql_directive *directives;
 	struct gql_variable_def *next;
+	struct gql_str description; /* September 2025 spec; empty when absent */
 };
 
 /* A field of an object or interface type (SDL). */
@@ -169,8 +170,8 @@ struct gql_root_op {
 };
 
 enum gql_definition_kind {
-	GQL_DEF_OPERATION = 1, /* operation, name (may be empty), variables, directives, selection_set */
-	GQL_DEF_FRAGMENT,      /* name, type_condition, directives, selection_set */
+	GQL_DEF_OPERATION = 1, /* description (not on shorthand), operation, name (may be empty), variables, directives, selection_set */
+	GQL_DEF_FRAGMENT,      /* description, name, type_condition, directives, selection_set */
 	GQL_DEF_SCHEMA,        /* description, directives, root_ops */
 	GQL_DEF_SCALAR,        /* description, name, directives */
 	GQL_DEF_OBJECT,        /* description, name, names (implements), directives, fields */

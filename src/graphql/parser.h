@@ -18,7 +18,7 @@
 
 struct gql_limits {
 	size_t max_tokens;  /* 0 = no limit */
-	unsigned max_depth; /* nesting of selection sets, lists and objects; 0 = no limit */
+	unsigned max_depth; /* nesting of selection sets, lists and objects; 0 = the hard cap of 1000 */
 };
 
 #define GQL_DEFAULT_MAX_TOKENS 100000
