@@ -1,0 +1,93 @@
+/*
+ * doctor.c - `doitong-admin doctor`: one line per check of an installation
+ * (database, migrations, media directory, espeak-ng; ffmpeg as a warning
+ * only, since it is needed for MP3 output alone). Exit 1 if any check fails.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin/commands.h"
+#include "admin/migrate.h"
+#include "providers/local.h"
+#include "providers/spawn.h"
+
+static void report(const char *check, const char *status, const char *detail)
+{
+	printf("%-11s %-5s %s\n", check, status, detail);
+}
+
+static bool check_program(const char *name, const char *bin, const char *version_flag,
+			  bool required)
+{
+	const char *argv[] = { bin, version_flag, NULL };
+	struct spawn_result res;
+	char detail[512];
+	if (spawn_run(argv, NULL, 0, 10, &res)) {
+		size_t n = strcspn(res.output, "\r\n");
+		snprintf(detail, sizeof detail, "%.*s", (int)(n > 120 ? 120 : n), res.output);
+		report(name, "ok", detail);
+		return true;
+	}
+	char why[300];
+	spawn_describe(&res, why, sizeof why);
+	snprintf(detail, sizeof detail, "%s %s%s", bin, why,
+		 required ? "" : " (only MP3 output of the local provider needs it)");
+	report(name, required ? "FAIL" : "warn", detail);
+	return !required;
+}
+
+static bool check_media_dir(const char *dir)
+{
+	char path[4096], detail[4200];
+	snprintf(path, sizeof path, "%s/.doctor.XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(detail, sizeof detail, "%s is not writable: %s", dir, strerror(errno));
+		report("media_dir", "FAIL", detail);
+		return false;
+	}
+	close(fd);
+	unlink(path);
+	snprintf(detail, sizeof detail, "%s is writable", dir);
+	report("media_dir", "ok", detail);
+	return true;
+}
+
+int admin_doctor(const struct config *cfg)
+{
+	bool ok = true;
+	char err[1024], detail[1200];
+	PGconn *conn = migrate_connect(cfg->dsn, err, sizeof err);
+	if (conn) {
+		snprintf(detail, sizeof detail, "PostgreSQL %s, database %s",
+			 PQparameterStatus(conn, "server_version"), PQdb(conn));
+		report("database", "ok", detail);
+		int applied, pending;
+		if (migrate_pending(conn, cfg->sql_dir, &applied, &pending, err, sizeof err)) {
+			report("migrations", "FAIL", err);
+			ok = false;
+		} else if (pending) {
+			snprintf(detail, sizeof detail, "%d applied, %d pending: run doitong-admin migrate",
+				 applied, pending);
+			report("migrations", "FAIL", detail);
+			ok = false;
+		} else {
+			snprintf(detail, sizeof detail, "%d applied, none pending", applied);
+			report("migrations", "ok", detail);
+		}
+		PQfinish(conn);
+	} else {
+		report("database", "FAIL", err);
+		report("migrations", "FAIL", "not checked: no database");
+		ok = false;
+	}
+	ok = check_media_dir(cfg->media_dir) && ok;
+	ok = check_program("espeak-ng", cfg->espeak_bin, "--version", true) && ok;
+	check_program("ffmpeg", LOCAL_FFMPEG, "-version", false);
+	fflush(stdout);
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,102 @@
+/*
+ * provider.h - the adapter interface between the scheduler and a provider.
+ *
+ * An adapter turns one claimed job into one outcome: submit (PENDING job),
+ * poll (PROCESSING job), cancel (best effort). Adapters never touch the
+ * database; the scheduler (src/sched/run.c) records each outcome with one api
+ * call. The registry is a static table keyed by the catalog's `adapter`
+ * column. Everything an adapter returns (strings, metadata JSON) is owned by
+ * the context's arena and lives until the scheduler resets it after the job.
+ */
+#ifndef DOITONG_PROVIDER_H
+#define DOITONG_PROVIDER_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "common/arena.h"
+#include "common/config.h"
+#include "common/err.h"
+
+enum job_status { JOB_PENDING, JOB_PROCESSING, JOB_OTHER };
+
+/* One element of api.jobs_claim's array. Strings point into the claimed JSON
+ * (owned by the arena); absent strings and objects are NULL (jansson's
+ * getters accept NULL), absent numbers are 0. */
+struct job {
+	const char *id;
+	const char *type;              /* VIDEO, IMAGE, AUDIO, AVATAR */
+	const char *provider;
+	const char *adapter;
+	const char *model;
+	json_t *input;                 /* borrowed object or NULL */
+	json_t *options;               /* borrowed: effectiveOptions (catalog defaults
+	                                  merged) when present, else options, or NULL */
+	enum job_status status;
+	const char *status_name;
+	const char *upstream_task_id;
+	bool test_mode;
+	bool submit_in_flight;         /* an earlier submit's outcome is unknown */
+	int progress;
+	int poll_interval;             /* seconds */
+	int time_limit;                /* seconds */
+	const char *started_at;
+	const char *created_at;
+};
+
+struct provider_ctx {
+	const struct config *cfg;
+	struct arena *arena;
+};
+
+enum provider_outcome_kind {
+	PROVIDER_SUBMITTED,    /* accepted upstream: task_id */
+	PROVIDER_RUNNING,      /* progress, next_poll_seconds */
+	PROVIDER_COMPLETED,    /* url, path (local file or NULL), metadata */
+	PROVIDER_FAILED,       /* code, message */
+	PROVIDER_RETRY_LATER   /* retry_seconds; nothing changed upstream */
+};
+
+struct provider_outcome {
+	enum provider_outcome_kind kind;
+	const char *task_id;       /* SUBMITTED; synchronous adapters may set it on COMPLETED */
+	int progress;              /* RUNNING: 0..100 */
+	int next_poll_seconds;     /* RUNNING */
+	const char *url;           /* COMPLETED: public URL */
+	const char *path;          /* COMPLETED: file in media_dir, or NULL for pass-through */
+	json_t *metadata;          /* COMPLETED: object owned by the arena, or NULL */
+	enum api_err code;         /* FAILED: e.g. API_ERR_GENERATION_FAILED */
+	const char *message;       /* FAILED: client-facing, no secrets */
+	int retry_seconds;         /* RETRY_LATER */
+};
+
+typedef void provider_fn(const struct job *job, const struct provider_ctx *ctx,
+			 struct provider_outcome *out);
+
+struct provider_adapter {
+	const char *name;          /* the catalog's `adapter` value */
+	bool synchronous;          /* submit produces the result (or failure) directly */
+	bool runs_in_test_mode;    /* test-mode jobs run for real (offline adapters) */
+	provider_fn *submit;
+	provider_fn *poll;
+	provider_fn *cancel;       /* may be NULL */
+};
+
+/* The adapter registered under name, or NULL (also for NULL name). */
+const struct provider_adapter *provider_find(const char *adapter);
+
+/*
+ * Fills *job from one element of api.jobs_claim's array. The job borrows
+ * strings and objects from obj, which must outlive it. Returns false when obj
+ * is not an object or has no string id.
+ */
+bool provider_job_decode(json_t *obj, struct job *job);
+
+/* Sets out to FAILED with code and an arena-formatted message. */
+void provider_fail(struct provider_outcome *out, const struct provider_ctx *ctx,
+		   enum api_err code, const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* The outcome kind's lower-case name for logs ("completed"). */
+const char *provider_outcome_name(enum provider_outcome_kind kind);
+
+#endif
