@@ -28,7 +28,9 @@ static const struct gql_resolver resolvers[] = {
 	{ "Mutation", "cancelGeneration", "api.generation_cancel", { "id", NULL } },
 	{ "Mutation", "generate", "api.generate", { "input", NULL } },
 	{ "Mutation", "videoCreate", "api.video_create", { "input", NULL } },
+	{ "Query", "estimate", "api.estimate", { "input", NULL } },
 	{ "Query", "generation", "api.generation", { "id", NULL } },
+	{ "Query", "provider", "api.provider", { "id", NULL } },
 	{ "Query", "providers", "api.providers", { "type", NULL } },
 };
 

@@ -1,0 +1,37 @@
+-- internal.job_submitted(id, worker, upstream task id, now): the upstream
+-- accepted the job. In one transaction: PENDING -> PROCESSING, the task id
+-- stored (NULL for synchronous upstreams), started_at set, the attempt opened
+-- (or the in-flight one confirmed), next poll after the provider's interval,
+-- lease released so any scheduler may poll it. Requires p_worker's lease and a
+-- PENDING job (QA409). Returns the generation JSON, or {"cancelled":true}.
+CREATE OR REPLACE FUNCTION internal.job_submitted(p_id text, p_worker text, p_task_id text,
+                                                  p_now timestamptz)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_gen internal.generations := internal.job_lock(p_id, p_worker);
+BEGIN
+  IF v_gen.status = 'CANCELLED' THEN
+    RETURN '{"cancelled":true}'::jsonb;
+  END IF;
+  IF v_gen.status <> 'PENDING' THEN
+    RAISE EXCEPTION USING ERRCODE = 'QA409',
+      MESSAGE = format('Generation %s is %s, not PENDING: it was already submitted.', p_id, v_gen.status);
+  END IF;
+
+  UPDATE internal.generations g
+     SET status = 'PROCESSING',
+         upstream_task_id = p_task_id,
+         started_at = coalesce(g.started_at, p_now),
+         next_run_at = p_now + make_interval(secs => p.poll_interval_s),
+         lease_owner = NULL,
+         lease_until = NULL
+    FROM internal.providers p
+   WHERE g.id = p_id AND p.id = g.provider
+  RETURNING g.* INTO v_gen;
+  PERFORM internal.attempt_open(v_gen, 'PROCESSING', p_now);
+  RETURN internal.generation_json(v_gen);
+END
+$$;

@@ -1,0 +1,47 @@
+-- internal.jobs_claim(worker, limit, lease seconds, now): claims up to p_limit
+-- (1..1000) due jobs for p_worker and returns them as a JSON array of
+-- internal.job_json, most overdue first. Due = PENDING or PROCESSING,
+-- next_run_at <= now, and no lease or an expired one (a crashed scheduler's
+-- jobs come back when its lease ends). FOR UPDATE SKIP LOCKED lets any number
+-- of schedulers claim at once without blocking on or double-claiming a row.
+-- Writes only the lease columns.
+CREATE OR REPLACE FUNCTION internal.jobs_claim(p_worker text, p_limit integer,
+                                               p_lease_seconds integer, p_now timestamptz)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_out jsonb;
+BEGIN
+  IF p_worker IS NULL OR p_worker = '' OR length(p_worker) > 200 THEN
+    PERFORM internal.raise_invalid(internal.problem('worker must be 1 to 200 characters.', 'worker'));
+  END IF;
+  IF p_lease_seconds IS NULL OR p_lease_seconds < 1 OR p_lease_seconds > 86400 THEN
+    PERFORM internal.raise_invalid(internal.problem('lease must be 1 to 86400 seconds.', 'leaseSeconds'));
+  END IF;
+
+  WITH due AS (
+    SELECT g.id
+      FROM internal.generations g
+     WHERE g.status IN ('PENDING', 'PROCESSING')
+       AND g.next_run_at <= p_now
+       AND (g.lease_until IS NULL OR g.lease_until <= p_now)
+     ORDER BY g.next_run_at, g.id
+     LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
+       FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE internal.generations g
+       SET lease_owner = p_worker,
+           lease_until = p_now + make_interval(secs => p_lease_seconds)
+      FROM due
+     WHERE g.id = due.id
+    RETURNING g.*
+  )
+  SELECT coalesce(jsonb_agg(internal.job_json(c::internal.generations, p) ORDER BY c.next_run_at, c.id), '[]'::jsonb)
+    INTO v_out
+    FROM claimed c
+    JOIN internal.providers p ON p.id = c.provider;
+  RETURN v_out;
+END
+$$;
