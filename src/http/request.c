@@ -26,6 +26,8 @@ enum api_err http_request_read(struct arena *a, const struct http_source *src, l
 	req->content_type = param_or_null(src, "CONTENT_TYPE");
 	req->accept = param_or_null(src, "HTTP_ACCEPT");
 	req->authorization = param_or_null(src, "HTTP_AUTHORIZATION");
+	if (!req->authorization) /* Apache's rewrite fallback for shared hosting */
+		req->authorization = param_or_null(src, "REDIRECT_HTTP_AUTHORIZATION");
 	req->idempotency_key = param_or_null(src, "HTTP_IDEMPOTENCY_KEY");
 	req->query_string = param_or_null(src, "QUERY_STRING");
 
