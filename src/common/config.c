@@ -18,6 +18,9 @@
 #ifndef DOITONG_SQLDIR
 #define DOITONG_SQLDIR "/usr/share/doitong/sql"
 #endif
+#ifndef DOITONG_SAMPLESDIR
+#define DOITONG_SAMPLESDIR "/usr/share/doitong/samples"
+#endif
 
 enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG };
 
@@ -35,9 +38,11 @@ static const struct setting settings[] = {
 	S("media_url", SETTING_STRING, media_url, "http://127.0.0.1/media"),
 	S("sql_dir", SETTING_STRING, sql_dir, DOITONG_SQLDIR),
 	S("log_level", SETTING_STRING, log_level, "info"),
+	S("log_file", SETTING_STRING, log_file, ""),
 	S("webhook_allow_private", SETTING_BOOL, webhook_allow_private, "false"),
 	S("max_body_bytes", SETTING_LONG, max_body_bytes, "1048576"),
 	S("espeak_bin", SETTING_STRING, espeak_bin, "espeak-ng"),
+	S("samples_dir", SETTING_STRING, samples_dir, DOITONG_SAMPLESDIR),
 };
 #undef S
 

@@ -16,9 +16,11 @@ struct config {
 	char *media_url;      /* public base URL of media_dir */
 	char *sql_dir;        /* migrations and function files */
 	char *log_level;
+	char *log_file;       /* append log lines here instead of stderr ("" = stderr) */
 	bool webhook_allow_private;
 	long max_body_bytes;
 	char *espeak_bin;     /* the local speech provider's program */
+	char *samples_dir;    /* test mode's sample results (share/samples) */
 };
 
 /* Fills cfg with defaults, the file's values, then the environment's.

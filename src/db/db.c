@@ -3,7 +3,8 @@
  * recovery after the database restarts.
  *
  * Before each call the connection is probed without a round trip
- * (PQconsumeInput reads the FATAL a restarting server sends to idle clients),
+ * (PQconsumeInput + PQisBusy read and parse the FATAL a restarting server
+ * sends to idle clients),
  * so a dead connection is replaced before anything is sent rather than
  * failing the request. A call that loses its connection midway is reported
  * as API_ERR_UNAVAILABLE: whether it committed is unknown, and the client's
@@ -26,6 +27,7 @@ struct db {
 	char *dsn;
 	char *application_name;
 	PGconn *conn;
+	bool server_said_fatal; /* set by the notice processor: the server is closing us */
 	/* Functions prepared on this connection; statement name = "f<index>". */
 	const char *prepared[DB_MAX_PREPARED];
 	int nprepared;
@@ -58,12 +60,29 @@ static void disconnect(struct db *db)
 	db->nprepared = 0;
 }
 
+/* libpq reports what the server says outside a query (a restarting server's
+ * "FATAL: terminating connection") through the notice processor: log it in
+ * our format, and remember a FATAL so the connection is replaced before the
+ * next call is sent on it. */
+static void on_notice(void *arg, const char *message)
+{
+	struct db *db = arg;
+	if (!strncmp(message, "FATAL", 5)) {
+		db->server_said_fatal = true;
+		log_msg(LOG_WARN, "database: %s", message);
+	} else {
+		log_msg(LOG_DEBUG, "database: %s", message);
+	}
+}
+
 static bool connect_now(struct db *db)
 {
 	const char *keys[] = { "dbname", "application_name", "connect_timeout", NULL };
 	const char *values[] = { db->dsn, db->application_name, "5", NULL };
 	/* expand_dbname lets dsn be a URI or a conninfo string. */
 	db->conn = PQconnectdbParams(keys, values, 1);
+	db->server_said_fatal = false;
+	PQsetNoticeProcessor(db->conn, on_notice, db);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		log_msg(LOG_ERROR, "database connection failed: %s", PQerrorMessage(db->conn));
 		disconnect(db);
@@ -85,8 +104,12 @@ static bool connect_now(struct db *db)
 bool db_ready(struct db *db)
 {
 	if (db->conn) {
-		if (PQstatus(db->conn) == CONNECTION_OK && PQconsumeInput(db->conn) &&
-		    PQstatus(db->conn) == CONNECTION_OK)
+		/* PQconsumeInput reads what arrived; PQisBusy parses it, so a
+		 * FATAL sent while we were idle reaches on_notice now. */
+		bool alive = PQstatus(db->conn) == CONNECTION_OK && PQconsumeInput(db->conn);
+		if (alive)
+			(void)PQisBusy(db->conn);
+		if (alive && PQstatus(db->conn) == CONNECTION_OK && !db->server_said_fatal)
 			return true;
 		log_msg(LOG_WARN, "database connection lost; reconnecting");
 		disconnect(db);
@@ -101,9 +124,10 @@ struct pg_conn *db_conn(struct db *db)
 
 /* Returns the prepared statement name for function, preparing it if new. */
 static const char *statement_for(struct db *db, const char *function, int nparams,
-				 char *name, size_t namelen, bool *failed_conn)
+				 char *name, size_t namelen, bool *failed_conn, char state[6])
 {
 	*failed_conn = false;
+	state[0] = '\0';
 	for (int i = 0; i < db->nprepared; i++)
 		if (db->prepared[i] == function || !strcmp(db->prepared[i], function)) {
 			snprintf(name, namelen, "f%d", i);
@@ -122,8 +146,13 @@ static const char *statement_for(struct db *db, const char *function, int nparam
 	PGresult *res = PQprepare(db->conn, name, sql, nparams, NULL);
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok) {
-		log_msg(LOG_ERROR, "prepare %s failed: %s", function, PQerrorMessage(db->conn));
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		snprintf(state, 6, "%s", st ? st : "");
 		*failed_conn = PQstatus(db->conn) != CONNECTION_OK;
+		/* A missing function (42883, an unmigrated database) is the
+		 * caller's to report, once. */
+		log_msg(!strcmp(state, "42883") ? LOG_DEBUG : LOG_ERROR, "prepare %s failed: %s", function,
+			PQerrorMessage(db->conn));
 	}
 	PQclear(res);
 	if (!ok)
@@ -157,14 +186,14 @@ static enum api_err call_once(struct db *db, struct arena *a, const char *functi
 			      struct db_error *err, bool *retry)
 {
 	*retry = false;
-	char name[16];
+	char name[16], prep_state[6];
 	bool conn_lost;
-	const char *stmt = statement_for(db, function, nparams, name, sizeof name, &conn_lost);
+	const char *stmt = statement_for(db, function, nparams, name, sizeof name, &conn_lost, prep_state);
 	if (!stmt) {
 		enum api_err code = conn_lost ? API_ERR_UNAVAILABLE : API_ERR_INTERNAL;
 		if (conn_lost)
 			disconnect(db);
-		fill_error(err, a, code, NULL, NULL, NULL);
+		fill_error(err, a, code, prep_state, NULL, NULL);
 		return code;
 	}
 	PGresult *res = PQexecPrepared(db->conn, stmt, nparams, params, NULL, NULL, 0);

@@ -5,10 +5,13 @@
  * One arena and one database connection per process; the arena is reset
  * after every request, the connection kept and repaired when needed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/arena.h"
@@ -61,6 +64,17 @@ int main(void)
 		return 1;
 	}
 	log_init("doitong.fcgi", srv.cfg.log_level);
+	/* Some FastCGI managers (lighttpd) give responders no stderr. */
+	if (srv.cfg.log_file[0]) {
+		int fd = open(srv.cfg.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
+			fprintf(stderr, "doitong.fcgi: log_file: cannot open %s: %s\n", srv.cfg.log_file,
+				strerror(errno));
+			return 1;
+		}
+		close(fd);
+	}
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (!gql_schema_get()) {
 		fprintf(stderr, "doitong.fcgi: the built-in schema does not load\n");
