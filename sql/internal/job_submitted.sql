@@ -25,7 +25,8 @@ BEGIN
      SET status = 'PROCESSING',
          upstream_task_id = p_task_id,
          started_at = coalesce(g.started_at, p_now),
-         next_run_at = p_now + make_interval(secs => p.poll_interval_s),
+         -- Test mode is simulated: its first poll comes after 1 s.
+         next_run_at = p_now + make_interval(secs => CASE WHEN g.test_mode THEN 1 ELSE p.poll_interval_s END),
          lease_owner = NULL,
          lease_until = NULL
     FROM internal.providers p

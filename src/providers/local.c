@@ -23,17 +23,6 @@
 #include "common/log.h"
 #include "providers/spawn.h"
 
-bool local_valid_id(const char *id)
-{
-	size_t n = 0;
-	if (!id)
-		return false;
-	for (; id[n]; n++)
-		if (!isalnum((unsigned char)id[n]) && id[n] != '_' && id[n] != '-')
-			return false;
-	return n > 0 && n <= LOCAL_ID_MAX;
-}
-
 static bool valid_voice(const char *v)
 {
 	size_t n = strlen(v);
@@ -174,7 +163,7 @@ static void synthesize(const struct job *job, const struct provider_ctx *ctx,
 			      job->type ? job->type : "this type");
 		return;
 	}
-	if (!local_valid_id(job->id)) {
+	if (!provider_valid_id(job->id)) {
 		provider_fail(out, ctx, API_ERR_GENERATION_FAILED, "Invalid generation id.");
 		return;
 	}
@@ -246,14 +235,11 @@ static void synthesize(const struct job *job, const struct provider_ctx *ctx,
 
 	json_t *meta = local_metadata(&wav, o.format, size);
 	arena_defer(a, (void (*)(void *))json_decref, meta);
-	size_t base_len = strlen(cfg->media_url);
-	while (base_len && cfg->media_url[base_len - 1] == '/')
-		base_len--;
 	memset(out, 0, sizeof *out);
 	out->kind = PROVIDER_COMPLETED;
 	out->task_id = arena_printf(a, "local:%s", job->id);
 	out->path = final;
-	out->url = arena_printf(a, "%.*s/%s", (int)base_len, cfg->media_url, name);
+	out->url = provider_media_url(ctx, name);
 	out->metadata = meta;
 	out->progress = 100;
 }
@@ -261,7 +247,7 @@ static void synthesize(const struct job *job, const struct provider_ctx *ctx,
 const struct provider_adapter provider_local = {
 	.name = "local",
 	.synchronous = true,
-	.runs_in_test_mode = true,
+	.offline = true,
 	.submit = synthesize,
 	.poll = synthesize,
 	.cancel = NULL,

@@ -18,7 +18,6 @@
 #define LOCAL_TIMEOUT_SECONDS 60
 #define LOCAL_TEXT_MAX 20000          /* bytes of input.text */
 #define LOCAL_VOICE_MAX 40
-#define LOCAL_ID_MAX 100
 #define LOCAL_ARGV_MAX 16
 #define LOCAL_FFMPEG "ffmpeg"
 
@@ -46,9 +45,6 @@ bool local_parse_options(const struct job *job, struct local_options *o,
 /* The text to speak: input.text, non-empty and at most LOCAL_TEXT_MAX bytes.
  * Returns NULL with a reason in err. */
 const char *local_job_text(const struct job *job, char *err, size_t errlen);
-
-/* True when id is safe as a file name: 1..LOCAL_ID_MAX of [A-Za-z0-9_-]. */
-bool local_valid_id(const char *id);
 
 /*
  * Fills argv (room for LOCAL_ARGV_MAX entries, NULL-terminated) with the

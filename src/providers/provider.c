@@ -1,19 +1,25 @@
 /*
- * provider.c - the adapter registry and the decoding of claimed jobs.
+ * provider.c - the adapter registry, the decoding of claimed jobs, and small
+ * helpers every adapter shares (ids as file names, media URLs, timestamps).
  *
  * `adapters` is the single list of adapters built into this binary: adding
  * one is a row. Catalog providers whose adapter is not listed here fail with
- * GENERATION_FAILED in the scheduler.
+ * GENERATION_FAILED in the scheduler; `simulate` runs every test-mode job.
  */
 #include "providers/provider.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "providers/local.h"
+#include "providers/simulate.h"
 
 static const struct provider_adapter *const adapters[] = {
 	&provider_local,
+	&provider_simulate,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)
@@ -99,6 +105,42 @@ void provider_fail(struct provider_outcome *out, const struct provider_ctx *ctx,
 	out->kind = PROVIDER_FAILED;
 	out->code = code;
 	out->message = arena_strdup(ctx->arena, buf);
+}
+
+bool provider_valid_id(const char *id)
+{
+	size_t n = 0;
+	if (!id)
+		return false;
+	for (; id[n]; n++)
+		if (!isalnum((unsigned char)id[n]) && id[n] != '_' && id[n] != '-')
+			return false;
+	return n > 0 && n <= PROVIDER_ID_MAX;
+}
+
+const char *provider_media_url(const struct provider_ctx *ctx, const char *name)
+{
+	const char *base = ctx->cfg->media_url ? ctx->cfg->media_url : "";
+	size_t len = strlen(base);
+	while (len && base[len - 1] == '/')
+		len--;
+	return arena_printf(ctx->arena, "%.*s/%s", (int)len, base, name);
+}
+
+long long provider_parse_utc(const char *iso)
+{
+	struct tm tm;
+	char z = 0;
+	memset(&tm, 0, sizeof tm);
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
+		return -1;
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
 }
 
 const char *provider_outcome_name(enum provider_outcome_kind kind)

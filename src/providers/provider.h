@@ -76,11 +76,19 @@ typedef void provider_fn(const struct job *job, const struct provider_ctx *ctx,
 struct provider_adapter {
 	const char *name;          /* the catalog's `adapter` value */
 	bool synchronous;          /* submit produces the result (or failure) directly */
-	bool runs_in_test_mode;    /* test-mode jobs run for real (offline adapters) */
+	bool offline;              /* calls no upstream: nothing can be submitted twice, so
+	                              the scheduler skips job_submitting and the in-flight
+	                              guard (local, simulate) */
 	provider_fn *submit;
 	provider_fn *poll;
 	provider_fn *cancel;       /* may be NULL */
 };
+
+/* The adapter name test-mode jobs run under, whatever their provider (SPEC §3). */
+#define PROVIDER_SIMULATE "simulate"
+
+/* Longest generation id accepted as a file name in media_dir. */
+#define PROVIDER_ID_MAX 100
 
 /* The adapter registered under name, or NULL (also for NULL name). */
 const struct provider_adapter *provider_find(const char *adapter);
@@ -95,6 +103,19 @@ bool provider_job_decode(json_t *obj, struct job *job);
 /* Sets out to FAILED with code and an arena-formatted message. */
 void provider_fail(struct provider_outcome *out, const struct provider_ctx *ctx,
 		   enum api_err code, const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* True when id is safe as a file name: 1..PROVIDER_ID_MAX of [A-Za-z0-9_-]. */
+bool provider_valid_id(const char *id);
+
+/*
+ * The public URL of file `name` in media_dir: cfg->media_url without
+ * trailing slashes, "/", name. Allocated in ctx->arena.
+ */
+const char *provider_media_url(const struct provider_ctx *ctx, const char *name);
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ" (internal.iso_time, as
+ * in startedAt), or -1 for NULL or anything else. */
+long long provider_parse_utc(const char *iso);
 
 /* The outcome kind's lower-case name for logs ("completed"). */
 const char *provider_outcome_name(enum provider_outcome_kind kind);

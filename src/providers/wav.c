@@ -1,5 +1,5 @@
 /*
- * wav.c - RIFF/WAVE header parsing.
+ * wav.c - RIFF/WAVE header parsing, and the test-mode tone writer.
  *
  * Every read is bounds-checked against len before it happens; chunk sizes
  * are 32-bit and added in 64-bit arithmetic so a hostile size cannot wrap.
@@ -7,6 +7,7 @@
 #include "providers/wav.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,62 @@ bool wav_read_file(const char *path, struct wav_info *info, const char **why)
 	bool ok = wav_parse(buf, got, (uint64_t)st.st_size, info, why);
 	free(buf);
 	return ok;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+unsigned char *wav_tone(uint32_t sample_rate, uint32_t samples, double freq_hz,
+			double amplitude, size_t *len)
+{
+	if (sample_rate == 0 || sample_rate > 192000 || samples == 0 ||
+	    samples > WAV_TONE_MAX_SAMPLES || !(amplitude > 0.0))
+		return NULL;
+	if (amplitude > 1.0)
+		amplitude = 1.0;
+	uint32_t data = samples * 2u;
+	size_t total = WAV_TONE_HEADER + (size_t)data;
+	unsigned char *b = xmalloc(total);
+
+	memcpy(b, "RIFF", 4);
+	put32(b + 4, 36u + data);
+	memcpy(b + 8, "WAVE", 4);
+	memcpy(b + 12, "fmt ", 4);
+	put32(b + 16, 16);                    /* PCM fmt chunk size */
+	put16(b + 20, 1);                     /* PCM */
+	put16(b + 22, 1);                     /* mono */
+	put32(b + 24, sample_rate);
+	put32(b + 28, sample_rate * 2u);      /* byte rate */
+	put16(b + 32, 2);                     /* block align */
+	put16(b + 34, 16);                    /* bits per sample */
+	memcpy(b + 36, "data", 4);
+	put32(b + 40, data);
+
+	const double two_pi = 6.283185307179586;
+	uint32_t fade = sample_rate / 100u; /* 10 ms */
+	if (fade == 0)
+		fade = 1;
+	for (uint32_t i = 0; i < samples; i++) {
+		double gain = amplitude;
+		if (i < fade)
+			gain *= (double)i / fade;
+		else if (samples - 1u - i < fade)
+			gain *= (double)(samples - 1u - i) / fade;
+		double v = gain * sin(two_pi * freq_hz * (double)i / sample_rate);
+		long q = lround(v * 32767.0);
+		put16(b + WAV_TONE_HEADER + 2u * (size_t)i, (uint16_t)(int16_t)q);
+	}
+	*len = total;
+	return b;
 }

@@ -1,6 +1,7 @@
 /*
- * wav.h - reads the facts the API reports about a WAV file from its header:
- * sample rate, channels, bits per sample, data size, duration.
+ * wav.h - reads the facts the API reports about a WAV file from its header
+ * (sample rate, channels, bits per sample, data size, duration), and writes
+ * the small test tone that test mode returns for AUDIO.
  * Pure functions over bytes; no I/O beyond wav_read_file.
  */
 #ifndef DOITONG_WAV_H
@@ -35,5 +36,22 @@ bool wav_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 
 /* Opens path and parses its header. Returns false with a reason in *why. */
 bool wav_read_file(const char *path, struct wav_info *info, const char **why);
+
+/* Bytes of the canonical header wav_tone writes before the samples. */
+#define WAV_TONE_HEADER 44
+/* Most samples wav_tone accepts (one minute at 48 kHz). */
+#define WAV_TONE_MAX_SAMPLES (60u * 48000u)
+
+/*
+ * A complete WAV file in memory: a canonical 44-byte RIFF header (PCM,
+ * mono, 16-bit, sample_rate) and `samples` samples of a sine at freq_hz with
+ * peak amplitude (0..1], faded in and out over 10 ms so it starts and ends
+ * silent. Deterministic: the same arguments give the same bytes.
+ * Returns a malloc'd buffer the caller free()s, its length
+ * (WAV_TONE_HEADER + 2 * samples) in *len; NULL when sample_rate is 0 or
+ * above 192000, or samples is 0 or above WAV_TONE_MAX_SAMPLES.
+ */
+unsigned char *wav_tone(uint32_t sample_rate, uint32_t samples, double freq_hz,
+			double amplitude, size_t *len);
 
 #endif

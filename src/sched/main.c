@@ -1,9 +1,10 @@
 /*
  * main.c - doitong-scheduler: the command line and the two loops.
  *
- * --once (cron): claim and run batches until nothing is due or ~50 s have
- * passed. --loop (daemon): LISTEN doitong_jobs, run due work, and when idle
- * wait on the connection's socket for a notification or the 1 s tick.
+ * --once (cron): purge, then claim and run batches until nothing is due or
+ * ~50 s have passed. --loop (daemon): LISTEN doitong_jobs, run due work,
+ * purge about once a minute, and when idle wait on the connection's socket
+ * for a notification or the 1 s tick.
  * SIGTERM/SIGINT finish the current job and exit 0. After start-up a lost
  * database is logged once and retried with backoff (1 s doubling to 10 s);
  * the daemon never exits for it.
@@ -22,6 +23,7 @@
 #include "common/log.h"
 #include "db/db.h"
 #include "sched/claim.h"
+#include "sched/purge.h"
 #include "sched/run.h"
 
 #define ONCE_BUDGET_MS 50000
@@ -86,9 +88,19 @@ static void nap(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* One purge; its failure is logged and otherwise ignored. */
+static void purge(struct sched *s, struct sched_purge *state)
+{
+	sched_purge(s, state);
+	db_end_request(s->db);
+	arena_reset(s->arena);
+}
+
 static int run_once(struct sched *s)
 {
 	long long end = now_ms() + ONCE_BUDGET_MS;
+	struct sched_purge state = { 0 };
+	purge(s, &state);
 	while (!stop_requested && now_ms() < end) {
 		int n = sched_run_batch(s, &stop_requested);
 		if (n < 0)
@@ -158,6 +170,8 @@ static int run_loop(struct sched *s)
 	PGconn *listened = NULL;
 	int listened_pid = 0, backoff = 1;
 	bool down = false;
+	struct sched_purge purge_state = { 0 };
+	long long next_purge_ms = now_ms();
 	log_msg(LOG_INFO, "scheduler %s started (loop)", s->worker);
 	while (!stop_requested) {
 		bool ok = (!down || database_answers(s->cfg->dsn)) && db_ready(s->db) &&
@@ -177,6 +191,10 @@ static int run_loop(struct sched *s)
 			log_msg(LOG_INFO, "database available again");
 			down = false;
 			backoff = 1;
+		}
+		if (now_ms() >= next_purge_ms && !stop_requested) {
+			purge(s, &purge_state);
+			next_purge_ms = now_ms() + SCHED_PURGE_INTERVAL_MS;
 		}
 		if (n == 0 && !stop_requested && db_conn(s->db))
 			wait_for_work(db_conn(s->db));

@@ -2,18 +2,21 @@
  * run.c - one claimed job, one adapter call, one api call per transition.
  *
  * PENDING jobs go to the adapter's submit, PROCESSING jobs to its poll.
- * Before an asynchronous adapter submits upstream, api.job_submitting records
- * that a submit is in flight; a job claimed with submitInFlight set is never
+ * Test-mode jobs (dt_test_ keys) always go to the `simulate` adapter, whatever
+ * their provider or type: test mode calls no upstream (SPEC §3). Before an
+ * adapter that calls an upstream submits, api.job_submitting records that a
+ * submit is in flight; a job claimed with submitInFlight set is never
  * submitted a second time (until upstream reconciliation exists it fails and
- * is refunded). Synchronous adapters (local) have no upstream to double-submit
- * and skip that step. job_complete and job_fail step a PENDING job through
- * PROCESSING themselves, so a synchronous completion is one call. Jobs whose
- * adapter is not built in, and test-mode jobs of adapters that cannot run in
- * test mode, fail with GENERATION_FAILED without any upstream call; so do
- * PROCESSING jobs past the provider's time limit. Outcome -> api call:
+ * is refunded). Offline adapters (local, simulate) have no upstream to
+ * double-submit and skip that step. job_complete and job_fail step a PENDING
+ * job through PROCESSING themselves, so a synchronous completion is one call.
+ * Jobs whose adapter is not built in fail with GENERATION_FAILED without any
+ * upstream call; so do PROCESSING jobs past the provider's time limit.
+ * Outcome -> api call:
  *   SUBMITTED   job_submitted(id, worker, task)
  *   RUNNING     PENDING: job_submitted; PROCESSING: job_progress(progress, next poll)
- *   COMPLETED   job_complete(id, worker, url, metadata)
+ *   COMPLETED   job_complete(id, worker, url, metadata); the stored file is
+ *               deleted when the job was cancelled meanwhile
  *   FAILED      job_fail(id, worker, code, message)
  *   RETRY_LATER PROCESSING: job_progress(current progress, retry seconds);
  *               PENDING: nothing (the lease expires and the job is claimed again)
@@ -140,23 +143,10 @@ static enum run_result record(struct run_state *st, const struct provider_outcom
 	return RUN_DB_ERROR;
 }
 
-/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ" (internal.iso_time), or -1. */
-static long long parse_utc(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (long long)timegm(&tm);
-}
-
 /* True when a PROCESSING job has run longer than its provider allows. */
 static bool past_time_limit(const struct job *job)
 {
-	long long started = parse_utc(job->started_at);
+	long long started = provider_parse_utc(job->started_at);
 	return job->status == JOB_PROCESSING && job->time_limit > 0 && started > 0 &&
 	       (long long)time(NULL) > started + job->time_limit;
 }
@@ -174,7 +164,8 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 	memset(&out, 0, sizeof out);
 	const char *provider = job.provider ? job.provider : job.adapter ? job.adapter : "?";
 
-	const struct provider_adapter *ad = provider_find(job.adapter);
+	const struct provider_adapter *ad =
+		provider_find(job.test_mode ? PROVIDER_SIMULATE : job.adapter);
 	if (job.status == JOB_OTHER) {
 		log_msg(LOG_WARN, "job %s: claimed in state %s; skipped", job.id,
 			job.status_name ? job.status_name : "?");
@@ -183,19 +174,16 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 	if (!ad) {
 		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
 			      "No adapter for provider '%s' is built into this server yet.", provider);
-	} else if (job.test_mode && !ad->runs_in_test_mode) {
-		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
-			      "Test mode simulation is not available yet for provider '%s'.", provider);
 	} else if (past_time_limit(&job)) {
 		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
 			      "The generation did not finish within the provider's time limit of %d seconds.",
 			      job.time_limit);
-	} else if (job.status == JOB_PENDING && !ad->synchronous && job.submit_in_flight) {
+	} else if (job.status == JOB_PENDING && !ad->offline && job.submit_in_flight) {
 		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
 			      "An earlier submit to provider '%s' ended with an unknown outcome; "
 			      "the generation was stopped rather than submitted twice.", provider);
 	} else if (job.status == JOB_PENDING) {
-		if (!ad->synchronous) {
+		if (!ad->offline) {
 			const char *params[] = { job.id, s->worker };
 			enum run_result r = transition(&st, "api.job_submitting", "submitting", 2, params);
 			if (r != RUN_DONE)
@@ -206,7 +194,8 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 		ad->poll(&job, &ctx, &out);
 	}
 
-	log_msg(LOG_DEBUG, "job %s provider=%s adapter outcome %s ms=%lld", job.id, provider,
+	log_msg(LOG_DEBUG, "job %s provider=%s adapter=%s%s outcome %s ms=%lld", job.id, provider,
+		ad ? ad->name : "-", job.test_mode ? " (test mode)" : "",
 		provider_outcome_name(out.kind), now_ms() - st.started_ms);
 	enum run_result r = record(&st, &out);
 	if (r == RUN_CANCELLED && ad && ad->cancel) {

@@ -202,12 +202,12 @@ static void text_and_id_checks(void **state)
 	assert_string_equal(local_job_text(&job, err, sizeof err), "--help me");
 	json_decref(j);
 
-	assert_true(local_valid_id("gen_0123abcd"));
-	assert_false(local_valid_id(""));
-	assert_false(local_valid_id(NULL));
-	assert_false(local_valid_id("../gen"));
-	assert_false(local_valid_id("gen 1"));
-	assert_false(local_valid_id(".hidden"));
+	assert_true(provider_valid_id("gen_0123abcd"));
+	assert_false(provider_valid_id(""));
+	assert_false(provider_valid_id(NULL));
+	assert_false(provider_valid_id("../gen"));
+	assert_false(provider_valid_id("gen 1"));
+	assert_false(provider_valid_id(".hidden"));
 }
 
 static void argv_building(void **state)

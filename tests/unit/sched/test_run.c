@@ -1,8 +1,11 @@
 /*
- * test_run.c - sched_run_job's mapping from adapter outcome to api calls.
+ * test_run.c - sched_run_job's mapping from adapter outcome to api calls,
+ * and its routing of test-mode jobs to the simulate adapter.
  * db_call and provider_find are wrapped (-Wl,--wrap=db_call,--wrap=
  * provider_find): each expected api call names its function and returns a
- * scripted JSON result or SQLSTATE; a fake adapter returns scripted outcomes.
+ * scripted JSON result or SQLSTATE; fake adapters return scripted outcomes,
+ * and "simulate" resolves to the real one (__real_provider_find) unless a
+ * test asks for a fake.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +14,11 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/arena.h"
 #include "common/config.h"
@@ -27,6 +34,7 @@ enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function
 			    int nparams, const char *const *params, json_t **out,
 			    struct db_error *err);
 const struct provider_adapter *__wrap_provider_find(const char *adapter);
+const struct provider_adapter *__real_provider_find(const char *adapter);
 
 enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function,
 			    int nparams, const char *const *params, json_t **out,
@@ -55,12 +63,16 @@ enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function
 
 static struct provider_outcome scripted;
 static int cancel_calls;
+static int step_calls;
+static char last_find[64];
+static bool fake_simulate;   /* "simulate" resolves to fake_sim, not the real one */
 
 static void fake_step(const struct job *job, const struct provider_ctx *ctx,
 		      struct provider_outcome *out)
 {
 	(void)job;
 	(void)ctx;
+	step_calls++;
 	*out = scripted;
 }
 
@@ -74,13 +86,22 @@ static void fake_cancel(const struct job *job, const struct provider_ctx *ctx,
 }
 
 static const struct provider_adapter fake_async = {
-	"fake", false, false, fake_step, fake_step, fake_cancel
+	.name = "fake", .synchronous = false, .offline = false,
+	.submit = fake_step, .poll = fake_step, .cancel = fake_cancel,
+};
+
+static const struct provider_adapter fake_sim = {
+	.name = "simulate", .synchronous = false, .offline = true,
+	.submit = fake_step, .poll = fake_step, .cancel = NULL,
 };
 
 const struct provider_adapter *__wrap_provider_find(const char *adapter)
 {
+	snprintf(last_find, sizeof last_find, "%s", adapter ? adapter : "<NULL>");
 	if (adapter && !strcmp(adapter, "fake"))
 		return &fake_async;
+	if (adapter && !strcmp(adapter, "simulate"))
+		return fake_simulate ? &fake_sim : __real_provider_find(adapter);
 	return NULL;
 }
 
@@ -107,6 +128,9 @@ static int setup(void **state)
 	f.s.worker = "host:1";
 	memset(&scripted, 0, sizeof scripted);
 	cancel_calls = 0;
+	step_calls = 0;
+	last_find[0] = '\0';
+	fake_simulate = false;
 	*state = &f;
 	return 0;
 }
@@ -142,14 +166,108 @@ static void unknown_adapter_fails_from_pending(void **state)
 			    "No adapter for provider 'minimax' is built into this server yet.");
 }
 
-static void test_mode_without_simulation_fails(void **state)
+/* Whatever the provider or adapter (an upstream, local, or none built in),
+ * a test-mode job goes to simulate, and no job_submitting precedes it. */
+static void test_mode_routes_to_simulate(void **state)
 {
 	struct fixture *f = *state;
-	expect_call("api.job_fail", NULL, "{}");
+	static const char *const jobs[] = {
+		"{\"id\":\"gen_1\",\"provider\":\"kling\",\"adapter\":\"fake\","
+		"\"status\":\"PENDING\",\"type\":\"VIDEO\",\"testMode\":true}",
+		"{\"id\":\"gen_1\",\"provider\":\"local\",\"adapter\":\"local\","
+		"\"status\":\"PENDING\",\"type\":\"AUDIO\",\"testMode\":true}",
+		"{\"id\":\"gen_1\",\"provider\":\"minimax\",\"adapter\":\"task_api\","
+		"\"status\":\"PENDING\",\"type\":\"VIDEO\",\"testMode\":true}",
+		/* no upstream: an unknown submit outcome is not a reason to stop */
+		"{\"id\":\"gen_1\",\"provider\":\"kling\",\"adapter\":\"fake\","
+		"\"status\":\"PENDING\",\"testMode\":true,\"submitInFlight\":true}",
+	};
+	fake_simulate = true;
+	scripted.kind = PROVIDER_SUBMITTED;
+	scripted.task_id = "sim_gen_1";
+	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+		step_calls = 0;
+		expect_call("api.job_submitted", NULL, "{}");
+		assert_int_equal(run(f, jobs[i]), RUN_DONE);
+		assert_string_equal(last_find, "simulate");
+		assert_int_equal(step_calls, 1);
+		assert_int_equal(last_nparams, 3);
+		assert_string_equal(last_params[2], "sim_gen_1");
+	}
+	/* and a live job still goes to its own adapter */
+	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_submitted", NULL, "{}");
 	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"kling\",\"adapter\":\"fake\","
-				"\"status\":\"PENDING\",\"testMode\":true}"), RUN_DONE);
+				"\"status\":\"PENDING\",\"testMode\":false}"), RUN_DONE);
+	assert_string_equal(last_find, "fake");
+}
+
+/* The real simulate adapter through run.c: submit, progress, [fail]. */
+static void test_mode_real_simulation_steps(void **state)
+{
+	struct fixture *f = *state;
+	expect_call("api.job_submitted", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_s1\",\"provider\":\"veo\",\"adapter\":\"veo\","
+				"\"status\":\"PENDING\",\"type\":\"VIDEO\",\"testMode\":true}"), RUN_DONE);
+	assert_string_equal(last_params[2], "sim_gen_s1");
+
+	expect_call("api.job_progress", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_s1\",\"provider\":\"veo\",\"adapter\":\"veo\","
+				"\"status\":\"PROCESSING\",\"type\":\"VIDEO\",\"testMode\":true,"
+				"\"progress\":35,\"upstreamTaskId\":\"sim_gen_s1\"}"), RUN_DONE);
+	assert_string_equal(last_params[2], "70");
+	assert_string_equal(last_params[3], "1");
+
+	expect_call("api.job_fail", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_s1\",\"provider\":\"veo\",\"adapter\":\"veo\","
+				"\"status\":\"PROCESSING\",\"type\":\"VIDEO\",\"testMode\":true,"
+				"\"input\":{\"text\":\"a cat [fail]\"}}"), RUN_DONE);
 	assert_string_equal(last_params[2], "GENERATION_FAILED");
-	assert_non_null(strstr(last_params[3], "est mode simulation"));
+	assert_string_equal(last_params[3], "Simulated failure: the prompt contains [fail].");
+}
+
+static char *make_media_dir(void)
+{
+	char *dir = strdup("/tmp/doitong-test-run-XXXXXX");
+	assert_non_null(dir);
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* A simulated job that completes stores its file; one cancelled while it
+ * was being stored leaves nothing behind. */
+static void test_mode_completion_and_cancel_leave_right_files(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = make_media_dir();
+	f->cfg.media_dir = dir;
+	f->cfg.media_url = "http://m/media/";
+	f->cfg.samples_dir = SRCDIR "/share/samples";
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/gen_c1.png", dir) > 0);
+
+	expect_call("api.job_complete", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_c1\",\"provider\":\"flux-dev\",\"adapter\":\"flux\","
+				"\"status\":\"PROCESSING\",\"type\":\"IMAGE\",\"testMode\":true,"
+				"\"progress\":70}"), RUN_DONE);
+	assert_string_equal(last_params[2], "http://m/media/gen_c1.png");
+	json_t *meta = json_loads(last_params[3], 0, NULL);
+	assert_non_null(meta);
+	assert_int_equal(json_integer_value(json_object_get(meta, "width")), 256);
+	json_decref(meta);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 0);
+	unlink(path);
+
+	expect_call("api.job_complete", NULL, "{\"cancelled\":true}");
+	assert_int_equal(run(f, "{\"id\":\"gen_c1\",\"provider\":\"flux-dev\",\"adapter\":\"flux\","
+				"\"status\":\"PROCESSING\",\"type\":\"IMAGE\",\"testMode\":true,"
+				"\"progress\":70}"), RUN_CANCELLED);
+	assert_int_not_equal(stat(path, &st), 0);
+	free(path);
+	assert_int_equal(rmdir(dir), 0); /* empty: no temporary file either */
+	free(dir);
 }
 
 static void submitted_records_task(void **state)
@@ -306,7 +424,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(unknown_adapter_fails_from_pending, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mode_without_simulation_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_routes_to_simulate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_real_simulation_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_completion_and_cancel_leave_right_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(submitted_records_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(completed_from_pending_is_one_transition, setup, teardown),
 		cmocka_unit_test_setup_teardown(running_from_processing_is_progress, setup, teardown),
