@@ -1,17 +1,15 @@
--- api.estimate(key hash, GenerateInput JSON) -> Estimate JSON
--- {provider, model, creditCost, estimatedTime, alternatives: [{provider,
--- creditCost, estimatedTime}], autoSelected}. Query estimate: routes and
--- prices exactly as generate would (same errors: QA400, QA503) and creates
--- nothing; it does not check the balance.
+-- api.estimate(key hash, GenerateInput JSON) -> Estimate JSON.
+-- Query estimate as a single call (the server uses api.execute): QA401 bad
+-- key, then internal.field_estimate (routes and prices like generate: QA400,
+-- QA503; creates nothing).
 CREATE OR REPLACE FUNCTION api.estimate(p_key_hash text, p_input jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  v_key internal.api_keys := internal.authenticate(p_key_hash);
 BEGIN
-  RETURN internal.route(internal.request_parse(p_input), true, now());
+  PERFORM internal.authenticate(p_key_hash);
+  RETURN internal.field_estimate(p_input, now());
 END
 $$;

@@ -25,8 +25,15 @@ json_t *gql_path_json(const struct gql_path *path)
 json_t *gql_error_new(const char *message, enum api_err code, const char *src, size_t len,
 		      uint32_t offset, const struct gql_path *path, json_t *extra)
 {
+	return gql_error_new_code(message, api_err_code(code), src, len, offset, path, extra);
+}
+
+json_t *gql_error_new_code(const char *message, const char *code, const char *src, size_t len,
+			   uint32_t offset, const struct gql_path *path, json_t *extra)
+{
 	json_t *e = json_object();
-	json_object_set_new(e, "message", json_string(message));
+	json_t *m = json_string(message);
+	json_object_set_new(e, "message", m ? m : json_string("(message not valid UTF-8)"));
 	if (offset != GQL_NO_LOCATION && src) {
 		unsigned line, column;
 		gql_location(src, len, offset, &line, &column);
@@ -40,9 +47,9 @@ json_t *gql_error_new(const char *message, enum api_err code, const char *src, s
 	if (path)
 		json_object_set_new(e, "path", gql_path_json(path));
 	json_t *ext = json_object();
-	json_object_set_new(ext, "code", json_string(api_err_code(code)));
+	json_object_set_new(ext, "code", json_string(code));
 	if (extra)
-		json_object_update(ext, extra);
+		json_object_update_missing(ext, extra);
 	json_object_set_new(e, "extensions", ext);
 	return e;
 }

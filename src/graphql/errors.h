@@ -31,6 +31,11 @@ struct gql_path {
 json_t *gql_error_new(const char *message, enum api_err code, const char *src, size_t len,
 		      uint32_t offset, const struct gql_path *path, json_t *extra);
 
+/* The same with the machine code given as its ErrorCode name (as the
+ * database reports it), e.g. "INSUFFICIENT_CREDITS". */
+json_t *gql_error_new_code(const char *message, const char *code, const char *src, size_t len,
+			   uint32_t offset, const struct gql_path *path, json_t *extra);
+
 /* The path as a JSON array (new reference). */
 json_t *gql_path_json(const struct gql_path *path);
 

@@ -260,59 +260,134 @@ static json_t *coerce_arguments(struct exec_ctx *c, const struct gql_field_def *
 	return args;
 }
 
-/* Runs one root field through its stored function. Returns the completed
+/* A root field of the operation and where its answer comes from. */
+struct root_field {
+	struct field_group *grp;
+	const struct gql_field_def *def; /* NULL for __typename */
+	int call;                        /* index in api.execute's calls, or -1 */
+	struct gql_path path;
+};
+
+/* Adds the field's call {field, args} to calls, or reports why it cannot be
+ * made (refused arguments, a field without a resolver): then call is -1. */
+static void plan_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
+		      json_t *calls)
+{
+	const struct gql_selection *sel = rf->grp->nodes->sel;
+	rf->call = -1;
+	if (gql_str_eq(sel->name, "__typename"))
+		return;
+	rf->def = gql_schema_field(root, sel->name);
+	json_t *args = coerce_arguments(c, rf->def, sel, &rf->path);
+	if (!args)
+		return;
+	json_t *call = json_pack("{s:s#,s:o}", "field", sel->name.ptr, (int)sel->name.len, "args", args);
+	rf->call = (int)json_array_size(calls);
+	json_array_append_new(calls, call);
+}
+
+/* Maps a failure of the whole api.execute call to the request's fatal error. */
+static enum api_err request_failure(enum api_err rc)
+{
+	switch (rc) {
+	case API_ERR_UNAUTHENTICATED:
+	case API_ERR_RATE_LIMIT:
+	case API_ERR_IDEMPOTENCY_CONFLICT:
+	case API_ERR_IDEMPOTENCY_IN_FLIGHT:
+	case API_ERR_UNAVAILABLE:
+	case API_ERR_FORBIDDEN:
+		return rc;
+	case API_ERR_INVALID_INPUT: /* the request itself (e.g. the Idempotency-Key) was refused */
+	case API_ERR_BAD_REQUEST:
+		return API_ERR_BAD_REQUEST;
+	case API_OK:
+	case API_ERR_PARSE:
+	case API_ERR_VALIDATION:
+	case API_ERR_NOT_FOUND:
+	case API_ERR_INSUFFICIENT_CREDITS:
+	case API_ERR_PROVIDER_UNAVAILABLE:
+	case API_ERR_GENERATION_FAILED:
+	case API_ERR_BODY_TOO_LARGE:
+	case API_ERR_METHOD_NOT_ALLOWED:
+	case API_ERR_NOT_ACCEPTABLE:
+	case API_ERR_UNSUPPORTED_MEDIA_TYPE:
+	case API_ERR_INTERNAL:
+	case API_ERR__COUNT:
+		break;
+	}
+	return API_ERR_INTERNAL;
+}
+
+/*
+ * The one database call of the request. On success returns the results
+ * array (one element per call) and fills result->rate and replayed; on
+ * failure records the error, sets c->fatal and returns NULL.
+ */
+static json_t *call_execute(struct exec_ctx *c, json_t *calls, bool mutation, struct gql_result *result)
+{
+	const struct gql_env *env = c->env;
+	json_t *request = json_pack("{s:O,s:b,s:s?,s:s?}", "calls", calls, "mutation", mutation,
+				    "idempotencyKey", mutation ? env->idempotency_key : NULL,
+				    "fingerprint", env->fingerprint);
+	char *text = json_dumps(request, JSON_COMPACT);
+	json_decref(request);
+	if (!text)
+		oom_abort();
+	arena_defer(c->a, free, text);
+	const char *params[2] = { env->key_hash, text };
+	json_t *out;
+	struct db_error err;
+	enum api_err rc = db_call(env->db, c->a, "api.execute", 2, params, &out, &err);
+	if (rc == API_OK && json_is_array(json_object_get(out, "results")) &&
+	    json_array_size(json_object_get(out, "results")) == json_array_size(calls)) {
+		result->rate = json_object_get(out, "rate");
+		result->replayed = json_is_true(json_object_get(out, "replayed"));
+		return json_object_get(out, "results");
+	}
+	if (rc == API_OK) {
+		log_msg(LOG_ERROR, "api.execute answered without one result per call");
+		rc = API_ERR_INTERNAL;
+		snprintf(err.message, sizeof err.message, "%s", api_err_message(rc));
+		err.detail = NULL;
+	}
+	c->fatal = request_failure(rc);
+	json_t *extra = err.detail;
+	if (c->fatal == API_ERR_INTERNAL || c->fatal == API_ERR_UNAVAILABLE) {
+		extra = json_pack("{s:s}", "requestId", env->request_id ? env->request_id : "");
+		arena_defer(c->a, (void (*)(void *))json_decref, extra);
+		if (c->fatal == API_ERR_INTERNAL)
+			snprintf(err.message, sizeof err.message, "%s", api_err_message(c->fatal));
+	}
+	result->fatal_detail = err.detail;
+	exec_error(c, c->fatal, GQL_NO_LOCATION, NULL, extra, "%s", err.message);
+	return NULL;
+}
+
+/* The completed value of one root field from its api.execute result: the
  * value, JSON null for a nullable field that failed, or NULL when the null
  * must propagate to `data`. */
-static json_t *resolve_root(struct exec_ctx *c, const struct gql_definition *root, struct field_group *grp,
-			    const struct gql_path *path)
+static json_t *complete_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
+			     json_t *results)
 {
-	const struct gql_selection *sel = grp->nodes->sel;
-	if (gql_str_eq(sel->name, "__typename"))
-		return json_stringn(root->name.ptr, root->name.len);
-	const struct gql_field_def *f = gql_schema_field(root, sel->name);
-	const struct gql_resolver *r = gql_schema_resolver(root, sel->name);
-	bool nullable = f->type->kind != GQL_TYPE_NON_NULL;
-	if (!r) {
-		exec_error(c, API_ERR_INTERNAL, sel->offset, path, NULL,
-			   "Field \"%.*s\" is not available on this server yet.", STR(sel->name));
-		return nullable ? json_null() : NULL;
-	}
-	json_t *args = coerce_arguments(c, f, sel, path);
-	if (!args)
-		return nullable ? json_null() : NULL;
-	arena_defer(c->a, (void (*)(void *))json_decref, args);
-
-	const char *params[5] = { c->env->key_hash };
-	int n = 1;
-	for (int i = 0; r->args[i] && n < 5; i++, n++) {
-		json_t *v = json_object_get(args, r->args[i]);
-		if (!v || json_is_null(v))
-			params[n] = NULL;
-		else if (json_is_string(v))
-			params[n] = json_string_value(v);
-		else {
-			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			arena_defer(c->a, free, text);
-			params[n] = text;
-		}
-	}
-	json_t *value;
-	struct db_error err;
-	enum api_err rc = db_call(c->env->db, c->a, r->function, n, params, &value, &err);
-	if (rc != API_OK) {
-		json_t *extra = err.detail;
-		if (rc == API_ERR_INTERNAL || rc == API_ERR_UNAVAILABLE) {
-			extra = json_pack("{s:s}", "requestId", c->env->request_id ? c->env->request_id : "");
-			arena_defer(c->a, (void (*)(void *))json_decref, extra);
-		}
-		exec_error(c, rc, sel->offset, path, extra, "%s", err.message);
-		if (rc == API_ERR_UNAUTHENTICATED || rc == API_ERR_UNAVAILABLE || rc == API_ERR_INTERNAL ||
-		    rc == API_ERR_RATE_LIMIT)
-			c->fatal = rc;
+	const struct gql_selection *sel = rf->grp->nodes->sel;
+	if (!rf->def)
+		return json_stringn(root->name.ptr, root->name.len); /* __typename */
+	bool nullable = rf->def->type->kind != GQL_TYPE_NON_NULL;
+	if (rf->call < 0)
+		return nullable ? json_null() : NULL; /* its error is already reported */
+	json_t *r = json_array_get(results, (size_t)rf->call);
+	json_t *error = json_object_get(r, "error");
+	if (error || !json_object_get(r, "data")) {
+		const char *code = json_string_value(json_object_get(error, "code"));
+		const char *message = json_string_value(json_object_get(error, "message"));
+		json_t *e = gql_error_new_code(message ? message : api_err_message(API_ERR_INTERNAL),
+					       code ? code : "INTERNAL_ERROR", c->src, c->len, sel->offset,
+					       &rf->path, json_object_get(error, "extensions"));
+		json_array_append_new(c->errors, e);
 		return nullable ? json_null() : NULL;
 	}
 	bool errored = false;
-	return complete(c, f->type, grp->nodes, value, path, &errored);
+	return complete(c, rf->def->type, rf->grp->nodes, json_object_get(r, "data"), &rf->path, &errored);
 }
 
 static const struct gql_definition *choose_operation(struct exec_ctx *c, const char *name)
@@ -372,20 +447,54 @@ static bool coerce_variables(struct exec_ctx *c, json_t *given)
 	return json_array_size(c->errors) == 0;
 }
 
-void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_request *req,
-		 struct gql_result *result)
+/* Counts and authenticates a request that stops before execution, keeping
+ * its own error as the answer unless the database refuses the request. */
+static void touch_after_error(struct exec_ctx *c, struct gql_result *result, enum api_err own)
+{
+	json_t *none = json_array();
+	arena_defer(c->a, (void (*)(void *))json_decref, none);
+	json_t *own_errors = json_copy(c->errors);
+	arena_defer(c->a, (void (*)(void *))json_decref, own_errors);
+	if (!call_execute(c, none, false, result)) {
+		result->fatal = c->fatal;
+		/* The database's refusal replaces the document's errors. */
+		json_t *last = json_array_get(c->errors, json_array_size(c->errors) - 1);
+		json_incref(last);
+		json_array_clear(c->errors);
+		json_array_append_new(c->errors, last);
+		return;
+	}
+	json_array_clear(c->errors);
+	json_array_extend(c->errors, own_errors);
+	result->fatal = own;
+}
+
+static struct exec_ctx *new_ctx(struct arena *a, const struct gql_env *env, const char *src, size_t len,
+				struct gql_result *result)
 {
 	struct exec_ctx *c = arena_calloc(a, sizeof *c);
 	c->a = a;
 	c->env = env;
-	c->src = req->query;
-	c->len = req->query_len;
+	c->src = src;
+	c->len = len;
 	c->errors = json_array();
 	arena_defer(a, (void (*)(void *))json_decref, c->errors);
 	memset(result, 0, sizeof *result);
 	result->errors = c->errors;
 	result->fatal = API_OK;
+	return c;
+}
 
+void gql_touch(struct arena *a, const struct gql_env *env, struct gql_result *result)
+{
+	struct exec_ctx *c = new_ctx(a, env, NULL, 0, result);
+	touch_after_error(c, result, API_OK);
+}
+
+void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_request *req,
+		 struct gql_result *result)
+{
+	struct exec_ctx *c = new_ctx(a, env, req->query, req->query_len, result);
 	c->schema = gql_schema_get();
 	if (!c->schema) {
 		exec_error(c, API_ERR_INTERNAL, GQL_NO_LOCATION, NULL, NULL, "Internal error.");
@@ -396,16 +505,16 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 	struct gql_parse_error perr;
 	if (gql_parse(a, req->query, req->query_len, &limits, &c->doc, &perr)) {
 		exec_error(c, API_ERR_PARSE, perr.offset, NULL, NULL, "%s", perr.message);
-		result->fatal = API_ERR_PARSE;
+		touch_after_error(c, result, API_ERR_PARSE);
 		return;
 	}
 	if (!gql_validate(c)) {
-		result->fatal = API_ERR_VALIDATION;
+		touch_after_error(c, result, API_ERR_VALIDATION);
 		return;
 	}
 	c->op = choose_operation(c, req->operation_name);
 	if (!c->op) {
-		result->fatal = API_ERR_VALIDATION;
+		touch_after_error(c, result, API_ERR_VALIDATION);
 		return;
 	}
 	result->is_mutation = c->op->operation == GQL_OP_MUTATION;
@@ -414,11 +523,11 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 	if (req->read_only && c->op->operation != GQL_OP_QUERY) {
 		exec_error(c, API_ERR_METHOD_NOT_ALLOWED, c->op->offset, NULL, NULL,
 			   "Mutations are not allowed over GET; use POST.");
-		result->fatal = API_ERR_METHOD_NOT_ALLOWED;
+		touch_after_error(c, result, API_ERR_METHOD_NOT_ALLOWED);
 		return;
 	}
 	if (!coerce_variables(c, req->variables)) {
-		result->fatal = API_ERR_VALIDATION;
+		touch_after_error(c, result, API_ERR_VALIDATION);
 		return;
 	}
 
@@ -431,21 +540,38 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 	if (!result->operation && g.first)
 		result->operation = arena_strndup(a, g.first->nodes->sel->name.ptr, g.first->nodes->sel->name.len);
 
+	size_t nroots = 0;
+	for (struct field_group *grp = g.first; grp; grp = grp->next)
+		nroots++;
+	struct root_field *roots = arena_calloc(a, (nroots ? nroots : 1) * sizeof *roots);
+	json_t *calls = json_array();
+	arena_defer(a, (void (*)(void *))json_decref, calls);
+	size_t i = 0;
+	for (struct field_group *grp = g.first; grp; grp = grp->next, i++) {
+		roots[i].grp = grp;
+		roots[i].path = (struct gql_path){ NULL, grp->key.ptr, grp->key.len, 0 };
+		plan_root(c, root, &roots[i], calls);
+	}
+	json_t *results = call_execute(c, calls, result->is_mutation, result);
+	if (!results) {
+		result->fatal = c->fatal;
+		/* Field errors found while planning are moot: the request failed. */
+		json_t *last = json_incref(json_array_get(c->errors, json_array_size(c->errors) - 1));
+		json_array_clear(c->errors);
+		json_array_append_new(c->errors, last);
+		return;
+	}
+
 	json_t *data = json_object();
 	arena_defer(a, (void (*)(void *))json_decref, data);
 	bool data_null = false;
-	/* Mutation fields run one after another (spec §6.2.2); so do ours for queries. */
-	for (struct field_group *grp = g.first; grp && c->fatal == API_OK; grp = grp->next) {
-		struct gql_path path = { NULL, grp->key.ptr, grp->key.len, 0 };
-		json_t *v = resolve_root(c, root, grp, &path);
+	for (i = 0; i < nroots; i++) {
+		json_t *v = complete_root(c, root, &roots[i], results);
 		if (!v) {
 			data_null = true;
 			continue;
 		}
-		json_object_setn_new(data, grp->key.ptr, grp->key.len, v);
+		json_object_setn_new(data, roots[i].grp->key.ptr, roots[i].grp->key.len, v);
 	}
-	result->fatal = c->fatal;
-	if (c->fatal != API_OK)
-		return; /* the whole request failed: no data */
 	result->data = data_null ? json_null() : data;
 }

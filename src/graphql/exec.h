@@ -1,13 +1,18 @@
 /*
  * exec.h - runs one GraphQL request: parse, choose the operation, validate,
- * coerce variables, resolve root fields through stored functions, and shape
- * their JSON results by the selection sets.
+ * coerce variables, resolve the root fields, and shape their JSON results by
+ * the selection sets.
+ *
+ * Every request is ONE call to api.execute, which authenticates, counts the
+ * request against the rate limits, applies idempotency and runs all root
+ * fields in one transaction (a request that fails validation still makes the
+ * call, with no fields, so that it is authenticated and counted).
  *
  * The result is either a request error (nothing executed: `data` absent) or
  * an execution result (`data` present, maybe with field errors). Errors that
- * must stop the whole request whatever the field (unauthenticated, database
- * unavailable, internal) are reported in `fatal` so that the HTTP layer can
- * answer with their status.
+ * stop the whole request (unauthenticated, rate limited, idempotency
+ * conflicts, database unavailable, internal) are reported in `fatal` so that
+ * the HTTP layer can answer with their status and headers.
  */
 #ifndef DOITONG_GQL_EXEC_H
 #define DOITONG_GQL_EXEC_H
@@ -30,14 +35,19 @@ struct gql_request {
 
 struct gql_env {
 	struct db *db;
-	const char *key_hash; /* hex SHA-256 of the caller's key */
+	const char *key_hash;        /* hex SHA-256 of the caller's key */
 	const char *request_id;
+	const char *idempotency_key; /* the header, or NULL; used for mutations only */
+	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName */
 };
 
 struct gql_result {
 	json_t *errors;       /* array, possibly empty; owned by the arena */
 	json_t *data;         /* NULL = absent (request error); owned by the arena */
 	enum api_err fatal;   /* API_OK, or the error that decides the HTTP status */
+	json_t *fatal_detail; /* the fatal error's details (e.g. rate-limit scope), or NULL */
+	json_t *rate;         /* api.execute's rate-limit figures, or NULL if it did not answer */
+	bool replayed;        /* an idempotent replay of a stored response */
 	const char *operation; /* the executed operation's name or its first root field, for logs */
 	bool is_mutation;
 };
@@ -45,5 +55,10 @@ struct gql_result {
 /* Runs the request. Never fails: problems are in result->errors / fatal. */
 void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_request *req,
 		 struct gql_result *result);
+
+/* Authenticates and counts a request that never reached GraphQL (a bad
+ * body, say): api.execute with no fields. Fills result->rate, and fatal when
+ * the key is refused or the limits are hit. */
+void gql_touch(struct arena *a, const struct gql_env *env, struct gql_result *result);
 
 #endif

@@ -5,6 +5,7 @@
 #include "http/request.h"
 
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -255,4 +256,32 @@ enum api_err gql_params_read(struct arena *a, struct http_request *req, const ch
 		return params_from_query_string(a, req, message);
 	*message = "Only GET and POST are supported.";
 	return API_ERR_METHOD_NOT_ALLOWED;
+}
+
+void gql_params_fingerprint(const struct http_request *req, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md)
+		oom_abort();
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, req->query ? req->query : "", req->query ? req->query_len : 0);
+	EVP_DigestUpdate(md, "", 1);
+	char *vars = req->variables ? json_dumps(req->variables, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (vars)
+		EVP_DigestUpdate(md, vars, strlen(vars));
+	free(vars);
+	EVP_DigestUpdate(md, "", 1);
+	if (req->operation_name)
+		EVP_DigestUpdate(md, req->operation_name, strlen(req->operation_name));
+	EVP_DigestUpdate(md, "", 1);
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	EVP_DigestFinal_ex(md, digest, &dlen);
+	EVP_MD_CTX_free(md);
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[64] = '\0';
 }

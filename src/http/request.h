@@ -51,6 +51,11 @@ enum api_err http_request_read(struct arena *a, const struct http_source *src, l
  * API_ERR_UNSUPPORTED_MEDIA_TYPE / API_ERR_METHOD_NOT_ALLOWED as they apply. */
 enum api_err gql_params_read(struct arena *a, struct http_request *req, const char **message);
 
+/* The request's idempotency fingerprint (SPEC §6): lowercase hex SHA-256
+ * over the query text, the variables as canonical JSON (sorted keys, compact)
+ * and the operation name, each followed by a NUL byte. */
+void gql_params_fingerprint(const struct http_request *req, char out[65]);
+
 /* Decodes application/x-www-form-urlencoded text in place; returns its new
  * length. Invalid escapes are kept as they are. */
 size_t url_decode(char *s, size_t len);

@@ -112,8 +112,67 @@ static void status_headers(struct http_response *r, enum api_err code)
 		response_header(r, "Allow", "GET, POST");
 	if (code == API_ERR_UNAUTHENTICATED)
 		response_header(r, "WWW-Authenticate", "Bearer");
-	if (code == API_ERR_UNAVAILABLE)
+	if (code == API_ERR_UNAVAILABLE || code == API_ERR_IDEMPOTENCY_IN_FLIGHT)
 		response_header(r, "Retry-After", "1");
+}
+
+/* An integer member of obj, or -1 when absent or null. */
+static long long member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+/*
+ * Rate-limit headers (SPEC §5): X-RateLimit-* for the minute window as the
+ * documented clients read them (Reset in seconds), and the IETF
+ * RateLimit-Policy / RateLimit fields for the minute and day windows. On a
+ * 429 the refused window's figures and Retry-After. Unlimited windows
+ * (ENTERPRISE) are left out.
+ */
+void response_rate_headers(struct arena *a, struct http_response *r, const struct gql_result *res)
+{
+	json_t *rate = res->rate;
+	if (res->fatal == API_ERR_RATE_LIMIT && res->fatal_detail) {
+		long long limit = member(res->fatal_detail, "limit");
+		long long reset = member(res->fatal_detail, "resetIn");
+		const char *scope = json_string_value(json_object_get(res->fatal_detail, "scope"));
+		if (reset < 1)
+			reset = 1;
+		response_header(r, "Retry-After", arena_printf(a, "%lld", reset));
+		if (limit >= 0) {
+			response_header(r, "X-RateLimit-Limit", arena_printf(a, "%lld", limit));
+			response_header(r, "X-RateLimit-Remaining", "0");
+			response_header(r, "X-RateLimit-Reset", arena_printf(a, "%lld", reset));
+			response_header(r, "RateLimit", arena_printf(a, "\"%s\";r=0;t=%lld", scope ? scope : "minute", reset));
+		}
+		return;
+	}
+	if (!json_is_object(rate))
+		return;
+	long long limit = member(rate, "limit"), remaining = member(rate, "remaining"), reset = member(rate, "reset");
+	long long dlimit = member(rate, "dailyLimit"), dremaining = member(rate, "dailyRemaining"),
+		  dreset = member(rate, "dailyReset");
+	if (limit >= 0) {
+		response_header(r, "X-RateLimit-Limit", arena_printf(a, "%lld", limit));
+		response_header(r, "X-RateLimit-Remaining", arena_printf(a, "%lld", remaining < 0 ? 0 : remaining));
+		response_header(r, "X-RateLimit-Reset", arena_printf(a, "%lld", reset < 0 ? 0 : reset));
+	}
+	const char *policy = NULL, *state = NULL;
+	if (limit >= 0) {
+		policy = arena_printf(a, "\"minute\";q=%lld;w=60", limit);
+		state = arena_printf(a, "\"minute\";r=%lld;t=%lld", remaining < 0 ? 0 : remaining, reset < 0 ? 0 : reset);
+	}
+	if (dlimit >= 0) {
+		const char *p = arena_printf(a, "\"day\";q=%lld;w=86400", dlimit);
+		const char *s = arena_printf(a, "\"day\";r=%lld;t=%lld", dremaining < 0 ? 0 : dremaining, dreset < 0 ? 0 : dreset);
+		policy = policy ? arena_printf(a, "%s, %s", policy, p) : p;
+		state = state ? arena_printf(a, "%s, %s", state, s) : s;
+	}
+	if (policy) {
+		response_header(r, "RateLimit-Policy", policy);
+		response_header(r, "RateLimit", state);
+	}
 }
 
 void response_error(struct arena *a, struct http_response *r, enum api_err code, const char *message,
@@ -149,6 +208,9 @@ void response_from_result(struct arena *a, struct http_response *r, const struct
 	json_decref(envelope);
 	r->status = status_for(res->fatal, r->media);
 	status_headers(r, res->fatal);
+	response_rate_headers(a, r, res);
+	if (res->replayed)
+		response_header(r, "Idempotent-Replayed", "true");
 }
 
 static const char *reason(int status)

@@ -43,6 +43,9 @@ void response_header(struct http_response *r, const char *name, const char *valu
 void response_error(struct arena *a, struct http_response *r, enum api_err code, const char *message,
 		    json_t *extra);
 
+/* Adds the rate-limit headers (and Retry-After on a 429) for res. */
+void response_rate_headers(struct arena *a, struct http_response *r, const struct gql_result *res);
+
 /* The response for an executed (or refused) GraphQL request. */
 void response_from_result(struct arena *a, struct http_response *r, const struct gql_result *res,
 			  const char *request_id);

@@ -65,15 +65,30 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	if (rc == API_OK)
 		rc = gql_params_read(a, &req, &message);
 
-	if (rc != API_OK) {
+	char key_hash[AUTH_HASH_HEX_LEN + 1] = "";
+	char fingerprint[65] = "";
+	if (key)
+		auth_hash_key(key, key_len, key_hash);
+	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint };
+	struct gql_result result;
+
+	if (rc != API_OK && key) {
+		/* A well-formed key with a bad request: still authenticated and
+		 * counted, and a refused key or a hit limit answers instead. */
+		gql_touch(a, &env, &result);
+		if (result.fatal != API_OK) {
+			response_from_result(a, &resp, &result, request_id);
+			rc = result.fatal;
+		} else {
+			response_error(a, &resp, rc, message, NULL);
+			response_rate_headers(a, &resp, &result);
+		}
+	} else if (rc != API_OK) {
 		response_error(a, &resp, rc, message, NULL);
 	} else {
-		char key_hash[AUTH_HASH_HEX_LEN + 1];
-		auth_hash_key(key, key_len, key_hash);
-		struct gql_env env = { srv->db, key_hash, request_id };
+		gql_params_fingerprint(&req, fingerprint);
 		struct gql_request gq = { req.query, req.query_len, req.variables, req.operation_name,
 					  strcmp(req.method, "GET") == 0 };
-		struct gql_result result;
 		gql_execute(a, &env, &gq, &result);
 		response_from_result(a, &resp, &result, request_id);
 		rc = result.fatal;

@@ -1,7 +1,8 @@
 /*
  * fuzz_exec.c - fuzz target for the whole GraphQL engine: parse, validate,
- * coerce and execute, with db_call wrapped (-Wl,--wrap=db_call) to answer
- * every root field with a canned generation, list or error. An input is a
+ * coerce and execute, with db_call wrapped (-Wl,--wrap=db_call) as a fake
+ * api.execute answering every root field with a canned generation, list or
+ * error, and now and then refusing the whole request. An input is a
  * query, optionally followed by a NUL byte and a JSON variables object.
  * Crashes, sanitizer reports and leaks are the failures it looks for.
  */
@@ -25,21 +26,31 @@ enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function
 {
 	(void)db;
 	(void)nparams;
+	(void)function;
 	static unsigned calls;
-	calls++;
-	if (calls % 7 == 0) {
-		err->code = API_ERR_NOT_FOUND;
-		snprintf(err->message, sizeof err->message, "Not found.");
+	if (++calls % 13 == 0) {
+		err->code = API_ERR_RATE_LIMIT;
+		snprintf(err->message, sizeof err->message, "Rate limit exceeded.");
 		err->detail = NULL;
-		return API_ERR_NOT_FOUND;
+		return API_ERR_RATE_LIMIT;
 	}
-	const char *text = strstr(function, "providers")
-		? "[{\"id\":\"local\",\"options\":[{\"name\":\"voice\",\"allowedValues\":null}],\"pricing\":{\"creditCost\":1}}]"
-		: "{\"id\":\"gen_1\",\"status\":\"PENDING\",\"metadata\":{\"duration\":1.5},\"attempts\":[{\"provider\":\"x\"}],"
-		  "\"error\":null,\"videoUrl\":null}";
-	if (params[1] && strlen(params[1]) > 100000)
-		text = "null";
-	*out = json_loads(text, JSON_DECODE_ANY, NULL);
+	json_t *request = json_loads(params[1], 0, NULL);
+	json_t *results = json_array();
+	size_t i;
+	json_t *call;
+	json_array_foreach(json_object_get(request, "calls"), i, call) {
+		const char *field = json_string_value(json_object_get(call, "field"));
+		const char *text = field && strstr(field, "providers")
+			? "[{\"id\":\"local\",\"options\":[{\"name\":\"voice\",\"allowedValues\":null}],\"pricing\":{\"creditCost\":1}}]"
+			: "{\"id\":\"gen_1\",\"status\":\"PENDING\",\"metadata\":{\"duration\":1.5},\"attempts\":[{\"provider\":\"x\"}],"
+			  "\"error\":null,\"videoUrl\":null}";
+		json_t *r = (calls + i) % 7 == 0
+			? json_pack("{s:{s:s,s:s}}", "error", "code", "NOT_FOUND", "message", "Not found.")
+			: json_pack("{s:o}", "data", json_loads(text, JSON_DECODE_ANY, NULL));
+		json_array_append_new(results, r);
+	}
+	json_decref(request);
+	*out = json_pack("{s:{s:i},s:b,s:o}", "rate", "limit", 60, "replayed", false, "results", results);
 	arena_defer(a, (void (*)(void *))json_decref, *out);
 	return API_OK;
 }
@@ -54,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *vars = NULL;
 	if (qlen + 1 < size)
 		vars = json_loadb(query + qlen + 1, size - qlen - 1, 0, NULL);
-	struct gql_env env = { NULL, "hash", "req_fuzz" };
+	struct gql_env env = { NULL, "hash", "req_fuzz", "idem", "fp" };
 	struct gql_request req = { query, qlen, json_is_object(vars) ? vars : NULL, NULL, (size & 1) != 0 };
 	struct gql_result res;
 	gql_execute(a, &env, &req, &res);

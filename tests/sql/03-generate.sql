@@ -11,7 +11,8 @@
 BEGIN;
 SELECT plan(62);
 
-SELECT account_id AS acc, key_hash AS key FROM tests.make_account('PRO', 1000000) \gset
+-- ENTERPRISE (no limits): this file creates more generations than a plan's concurrency allows.
+SELECT account_id AS acc, key_hash AS key FROM tests.make_account('ENTERPRISE', 1000000) \gset
 SELECT account_id AS poor, key_hash AS poorkey FROM tests.make_account('FREE', 10) \gset
 
 -- ------------------------------------------------------------ authentication

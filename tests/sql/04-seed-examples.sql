@@ -7,7 +7,8 @@
 BEGIN;
 SELECT plan(17);
 
-SELECT account_id AS acc, key_hash AS key FROM tests.make_account('PRO', 100000000) \gset
+-- ENTERPRISE (no limits): more examples than a plan's concurrency limit allows at once.
+SELECT account_id AS acc, key_hash AS key FROM tests.make_account('ENTERPRISE', 100000000) \gset
 
 CREATE TEMP TABLE examples (n int, description text, fn text, input jsonb, want_provider text);
 INSERT INTO examples VALUES

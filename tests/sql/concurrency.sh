@@ -9,6 +9,20 @@
 #  2. 5 schedulers claim at once, each holding its transaction open for 2 s:
 #     no job is claimed twice, every due job is claimed, and nobody waited
 #     for another's locks (FOR UPDATE SKIP LOCKED at work).
+#  3. 100 simultaneous api.execute calls with a FREE key (10/minute): exactly
+#     10 succeed and 90 get QA429 (the rate window row at work).
+#  4. 20 simultaneous api.execute calls with one Idempotency-Key, on an
+#     unlimited account (serialised by the key's advisory lock alone) and on a
+#     PRO account (queued on the rate window row first): one generation, one
+#     reserve ledger row, 20 identical results, 19 of them replayed.
+#  5. a first request that keeps its transaction open (pg_sleep after
+#     api.execute): a duplicate gets QA423 after the ~3 s lock wait on an
+#     unlimited account, and replays once the first committed.
+#  6. 20 simultaneous generates through api.execute on an account limited to
+#     3 concurrent generations (and no request limit): exactly 3 are created,
+#     17 get QA429 scope concurrency.
+# Every psql is bounded by statement_timeout; sections 3 and 4 start early in
+# a clock minute so that the real-clock window cannot roll over mid-test.
 # Prints TAP; exits non-zero on any failure.
 set -uo pipefail
 
@@ -19,9 +33,12 @@ fi
 dsn=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export PGOPTIONS="${PGOPTIONS:-} -c statement_timeout=60s"
 q() { psql "$dsn" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+export -f q
+export dsn tmp
 
-echo "1..6"
+echo "1..20"
 fails=0
 check() { # check DESCRIPTION COMMAND...
   local desc=$1; shift
@@ -62,5 +79,112 @@ check "no job claimed twice by 5 concurrent schedulers (duplicates: $dups)" test
 check "all $due due jobs claimed (got $total)" test "$total" -eq "$due"
 check "claimers did not wait for each other's locks (${elapsed_ms} ms for 5 x 2 s)" \
   test "$elapsed_ms" -lt 6000
+
+# A starting gate, so that racers really run at once and not one after the
+# other as their psql processes happen to start: gate_close holds an
+# exclusive advisory lock for 3 s; each racer first runs $GATE (waits for a
+# shared lock on it, then releases it), so all of them start together.
+GATE='DO $$BEGIN PERFORM pg_advisory_lock_shared(4242); PERFORM pg_advisory_unlock_shared(4242); END$$'
+export GATE
+gate_close() {
+  q -c "SELECT pg_advisory_lock(4242)" -c "SELECT pg_sleep(3)" >/dev/null &
+  gate_pid=$!
+  for _ in $(seq 1 50); do
+    [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                 WHERE l.locktype = 'advisory' AND l.objid = 4242 AND l.granted
+                   AND d.datname = current_database()")" -gt 0 ] && return
+    sleep 0.1
+  done
+}
+
+# Sleeps until the database clock is at most 30 s into its current minute.
+fresh_minute() {
+  local s
+  s=$(q -c "SELECT floor(extract(second FROM clock_timestamp()))::int")
+  if [ "$s" -gt 30 ]; then sleep $((61 - s)); fi
+}
+
+# ---------------------------------------------------------------- 3. rate limit race
+read -r facc fkey < <(q -F ' ' -c "SELECT account_id, key_hash FROM tests.make_account('FREE', 1000)")
+export fkey
+fresh_minute
+gate_close
+seq 1 100 | xargs -P 50 -I{} bash -c \
+  'q -c "$GATE" -c "SELECT api.execute('"'"'$fkey'"'"', '"'"'{\"calls\":[]}'"'"')" >/dev/null 2>"$tmp/rl.{}.err"; echo $? >"$tmp/rl.{}.rc"'
+wait "$gate_pid"
+ok_count=$(grep -lx 0 "$tmp"/rl.*.rc | wc -l)
+qa429_count=$(grep -l 'Rate limit exceeded: 10 requests per minute.' "$tmp"/rl.*.err | wc -l)
+check "exactly 10 of 100 simultaneous requests with a 10/minute key get through (got $ok_count)" test "$ok_count" -eq 10
+check "the other 90 are QA429 (got $qa429_count)" test "$qa429_count" -eq 90
+hits=$(q -c "SELECT string_agg(kind || '=' || hits, ' ' ORDER BY kind) FROM internal.rate_windows WHERE account_id = '$facc'")
+check "the windows counted exactly the admitted ones (got $hits)" test "$hits" = "day=10 minute=10"
+
+# ---------------------------------------------------------------- 4. idempotency race
+# idem_race PLAN: 20 simultaneous executes with one key; checks the outcome.
+idem_race() {
+  local plan=$1 acc key
+  read -r acc key < <(q -F ' ' -c "SELECT account_id, key_hash FROM tests.make_account('$plan', 1000)")
+  export key plan
+  fresh_minute
+  gate_close
+  seq 1 20 | xargs -P 20 -I{} bash -c \
+    'q -F "|" -c "$GATE" -c "SELECT r->>'"'"'replayed'"'"', r->'"'"'results'"'"' FROM api.execute('"'"'$key'"'"',
+       tests.request(jsonb_build_array(tests.local_generate('"'"'race'"'"')), true, '"'"'race-key'"'"', '"'"'fp-race'"'"')) r" \
+       >"$tmp/idem.$plan.{}.out" 2>"$tmp/idem.$plan.{}.err"'
+  wait "$gate_pid"
+  local gens reserves distinct replayed errors
+  gens=$(q -c "SELECT count(*) FROM internal.generations WHERE account_id = '$acc'")
+  reserves=$(q -c "SELECT count(*) FROM internal.credit_ledger WHERE account_id = '$acc' AND kind = 'reserve'")
+  distinct=$(cut -d'|' -f2- "$tmp"/idem."$plan".*.out | sort -u | wc -l)
+  replayed=$(cut -d'|' -f1 "$tmp"/idem."$plan".*.out | grep -c '^true$')
+  errors=$(cat "$tmp"/idem."$plan".*.err | wc -c)
+  check "$plan: 20 simultaneous retries create one generation with one reserve row (got $gens, $reserves)" \
+    test "$gens" = 1 -a "$reserves" = 1
+  check "$plan: all 20 see the same results, 19 replayed, no errors (distinct $distinct, replayed $replayed, stderr $errors bytes)" \
+    test "$distinct" = 1 -a "$replayed" = 19 -a "$errors" = 0
+  check "$plan: the wallet equals its ledger" test "$(q -c "SELECT tests.ledger_consistent()")" = t
+}
+idem_race ENTERPRISE
+idem_race PRO
+
+# ---------------------------------------------------------------- 5. still executing: QA423
+read -r eacc ekey < <(q -F ' ' -c "SELECT account_id, key_hash FROM tests.make_account('ENTERPRISE', 1000)")
+req=$(q -c "SELECT tests.request(jsonb_build_array(tests.local_generate('slow')), true, 'slow-key', 'fp-slow')")
+( q -c "BEGIN" -c "SELECT api.execute('$ekey', '$req') IS NOT NULL" -c "SELECT pg_sleep(6)" -c "COMMIT" \
+    >/dev/null 2>"$tmp/slow.err" ) &
+slow=$!
+for _ in $(seq 1 50); do   # until the first request holds the key's lock
+  [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+               WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()")" -gt 0 ] && break
+  sleep 0.1
+done
+start=$(date +%s%N)
+q -v VERBOSITY=verbose -c "SELECT api.execute('$ekey', '$req')" >/dev/null 2>"$tmp/dup.err"
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "a duplicate while the first still executes: QA423 (IDEMPOTENCY_CONFLICT, retryAfter 1)" \
+  bash -c 'grep -q "^ERROR:  QA423: A request with this Idempotency-Key is still being processed" "$1" &&
+           grep -q "^DETAIL:  {\"retryAfter\":1}" "$1"' _ "$tmp/dup.err"
+check "after the ~3 s lock wait (${elapsed_ms} ms)" test "$elapsed_ms" -ge 2500 -a "$elapsed_ms" -lt 5500
+wait "$slow"
+after=$(q -c "SELECT api.execute('$ekey', '$req')->>'replayed'")
+gens=$(q -c "SELECT count(*) FROM internal.generations WHERE account_id = '$eacc'")
+check "once the first committed the duplicate replays it (replayed $after, generations $gens)" \
+  test "$after" = true -a "$gens" = 1 -a ! -s "$tmp/slow.err"
+
+# ---------------------------------------------------------------- 6. concurrency limit race
+read -r cacc ckey < <(q -F ' ' -c "SELECT account_id, key_hash FROM tests.make_account('ENTERPRISE', 1000)")
+q -c "SELECT admin.account_set_plan('$cacc', 'ENTERPRISE', NULL, 3, NULL)" >/dev/null
+export ckey
+gate_close
+seq 1 20 | xargs -P 20 -I{} bash -c \
+  'q -c "$GATE" -c "SELECT api.execute('"'"'$ckey'"'"', tests.request(jsonb_build_array(tests.local_generate()), true))" \
+     >/dev/null 2>"$tmp/cc.{}.err"; echo $? >"$tmp/cc.{}.rc"'
+wait "$gate_pid"
+ok_count=$(grep -lx 0 "$tmp"/cc.*.rc | wc -l)
+refused=$(grep -l '"scope": "concurrency"' "$tmp"/cc.*.err | wc -l)
+gens=$(q -c "SELECT count(*) FROM internal.generations WHERE account_id = '$cacc'")
+check "3 concurrent allowed: exactly 3 of 20 simultaneous generates are created (got $ok_count, $gens rows)" \
+  test "$ok_count" = 3 -a "$gens" = 3
+check "the other 17 are QA429 scope concurrency (got $refused)" test "$refused" = 17
 
 exit $((fails > 0))

@@ -8,6 +8,9 @@
 --   tests.lease(id, worker, now)         give a worker the lease on one job
 --   tests.error_of(sql)                  {sqlstate, message, detail} of a failing statement
 --   tests.ledger_consistent()            every wallet equals its ledger sums
+--   tests.request(calls, mutation, key, fp) api.execute request JSON
+--   tests.call(field, args)              one {field, args} of it
+--   tests.local_generate(text)           the call generating a 1-credit local AUDIO
 CREATE SCHEMA IF NOT EXISTS tests;
 
 CREATE OR REPLACE FUNCTION tests.key_hash(p_key text)
@@ -101,4 +104,27 @@ AS $$
                   GROUP BY l.account_id, l.test_mode) s
         ON s.account_id = w.account_id AND s.test_mode = w.test_mode
      WHERE w.balance <> coalesce(s.b, 0) OR w.reserved <> coalesce(s.r, 0))
+$$;
+
+-- api.execute's request JSON: {"calls", "mutation", "idempotencyKey",
+-- "fingerprint"} (sql/README.md "api.execute").
+CREATE OR REPLACE FUNCTION tests.request(p_calls jsonb DEFAULT '[]', p_mutation boolean DEFAULT false,
+                                         p_key text DEFAULT NULL, p_fingerprint text DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT jsonb_build_object('calls', p_calls, 'mutation', p_mutation,
+                            'idempotencyKey', p_key, 'fingerprint', p_fingerprint)
+$$;
+
+-- One call of api.execute's request: {"field", "args"}.
+CREATE OR REPLACE FUNCTION tests.call(p_field text, p_args jsonb DEFAULT '{}')
+RETURNS jsonb LANGUAGE sql IMMUTABLE
+AS $$ SELECT jsonb_build_object('field', p_field, 'args', p_args) $$;
+
+-- The call that generates a cheap 'local' AUDIO generation (1 credit).
+CREATE OR REPLACE FUNCTION tests.local_generate(p_text text DEFAULT 'hello')
+RETURNS jsonb LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT tests.call('generate', jsonb_build_object('input',
+           jsonb_build_object('type', 'AUDIO', 'provider', 'local', 'input', jsonb_build_object('text', p_text))))
 $$;

@@ -1,15 +1,17 @@
 /*
  * test_exec.c - the executor on the seed page's documents, with db_call
- * replaced (-Wl,--wrap=db_call) by canned stored-function answers: argument
- * coercion into the function's parameters, projection of the returned JSON
- * by the selection set, errors with locations, paths and codes, and null
- * propagation.
+ * replaced (-Wl,--wrap=db_call) by a canned api.execute: the one call per
+ * request and what it carries (calls with coerced arguments, mutation flag,
+ * idempotency key, fingerprint), projection of the returned JSON by the
+ * selection set, field errors with locations, paths and codes, request-level
+ * refusals, and null propagation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -18,15 +20,21 @@
 
 /* What the fake database answers next, and what it was asked. */
 static struct {
-	const char *json;          /* result, or NULL for an error */
+	const char *json;          /* every call's data, or NULL: each call fails with code */
 	enum api_err code;
 	const char *message;
 	const char *detail;
+	enum api_err fatal;        /* API_OK, or the whole request fails with this */
 	char function[64];
 	char params[4][2048];
 	int nparams;
 	int calls;
 } fake;
+
+static const char *code_name(enum api_err e)
+{
+	return e == API_ERR_NOT_FOUND ? "NOT_FOUND" : e == API_ERR_INSUFFICIENT_CREDITS ? "INSUFFICIENT_CREDITS" : "INVALID_INPUT";
+}
 
 enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function, int nparams,
 			    const char *const *params, json_t **out, struct db_error *err);
@@ -40,18 +48,49 @@ enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function
 	fake.nparams = nparams;
 	for (int i = 0; i < nparams && i < 4; i++)
 		snprintf(fake.params[i], sizeof fake.params[i], "%s", params[i] ? params[i] : "<NULL>");
-	if (fake.json) {
-		*out = json_loads(fake.json, JSON_DECODE_ANY, NULL);
-		assert_non_null(*out);
-		arena_defer(a, (void (*)(void *))json_decref, *out);
-		return API_OK;
+	if (fake.fatal != API_OK) {
+		err->code = fake.fatal;
+		snprintf(err->message, sizeof err->message, "%s", fake.message);
+		err->detail = fake.detail ? json_loads(fake.detail, 0, NULL) : NULL;
+		if (err->detail)
+			arena_defer(a, (void (*)(void *))json_decref, err->detail);
+		return fake.fatal;
 	}
-	err->code = fake.code;
-	snprintf(err->message, sizeof err->message, "%s", fake.message);
-	err->detail = fake.detail ? json_loads(fake.detail, 0, NULL) : NULL;
-	if (err->detail)
-		arena_defer(a, (void (*)(void *))json_decref, err->detail);
-	return fake.code;
+	json_t *request = json_loads(params[1], 0, NULL);
+	assert_non_null(request);
+	json_t *results = json_array();
+	for (size_t i = 0; i < json_array_size(json_object_get(request, "calls")); i++) {
+		json_t *r;
+		if (fake.json)
+			r = json_pack("{s:o}", "data", json_loads(fake.json, JSON_DECODE_ANY, NULL));
+		else
+			r = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code_name(fake.code), "message",
+				      fake.message, "extensions", fake.detail ? json_loads(fake.detail, 0, NULL) : json_object());
+		json_array_append_new(results, r);
+	}
+	json_decref(request);
+	*out = json_pack("{s:{s:i,s:i,s:i},s:b,s:o}", "rate", "limit", 60, "remaining", 59, "reset", 30,
+			 "replayed", false, "results", results);
+	arena_defer(a, (void (*)(void *))json_decref, *out);
+	return API_OK;
+}
+
+/* The request api.execute received, as JSON (new reference). */
+static json_t *sent(void)
+{
+	json_t *r = json_loads(fake.params[1], 0, NULL);
+	assert_non_null(r);
+	return r;
+}
+
+/* The compact JSON of calls[i].args of the request sent. */
+static char *sent_args(size_t i)
+{
+	json_t *r = sent();
+	char *text = json_dumps(json_object_get(json_array_get(json_object_get(r, "calls"), i), "args"),
+				JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(r);
+	return text;
 }
 
 static const char *GENERATION =
@@ -74,7 +113,7 @@ static void run_request(struct run *r, const char *query, const char *variables,
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	if (variables)
 		assert_non_null(vars);
-	struct gql_env env = { NULL, "hash", "req_test" };
+	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp" };
 	struct gql_request req = { query, strlen(query), vars, op, read_only };
 	fake.calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
@@ -107,12 +146,25 @@ static void seed_generate_with_variables(void **state)
 		NULL, false);
 	assert_int_equal(r.res.fatal, API_OK);
 	assert_true(r.res.is_mutation);
-	assert_string_equal(fake.function, "api.generate");
+	/* one call for the whole request, carrying what idempotency needs */
+	assert_int_equal(fake.calls, 1);
+	assert_string_equal(fake.function, "api.execute");
 	assert_int_equal(fake.nparams, 2);
 	assert_string_equal(fake.params[0], "hash");
+	json_t *req = sent();
+	assert_true(json_is_true(json_object_get(req, "mutation")));
+	assert_string_equal(json_string_value(json_object_get(req, "idempotencyKey")), "idem-1");
+	assert_string_equal(json_string_value(json_object_get(req, "fingerprint")), "fp");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(req, "calls"), 0), "field")),
+			    "generate");
+	json_decref(req);
 	/* the default priority of GenerateInput is applied before the call */
-	assert_non_null(strstr(fake.params[1], "\"priority\":\"BALANCED\""));
-	assert_non_null(strstr(fake.params[1], "\"options\":{\"duration\":10"));
+	char *args = sent_args(0);
+	assert_non_null(strstr(args, "\"priority\":\"BALANCED\""));
+	assert_non_null(strstr(args, "\"options\":{\"duration\":10"));
+	free(args);
+	assert_int_equal(json_integer_value(json_object_get(r.res.rate, "remaining")), 59);
+	assert_false(r.res.replayed);
 	assert_string_equal(r.text,
 		"{\"data\":{\"generate\":{\"id\":\"gen_1\",\"status\":\"PENDING\",\"type\":\"VIDEO\",\"provider\":\"minimax\","
 		"\"url\":null,\"metadata\":{\"duration\":10.0,\"resolution\":\"1080p\"},\"creditCost\":80,\"estimatedTime\":120}}}");
@@ -128,8 +180,10 @@ static void seed_inline_literal(void **state)
 		"mutation { generate(input: { type: VIDEO, input: { text: \"Epic dragon battle\" }, priority: QUALITY }) "
 		"{ id status provider creditCost } }", NULL, NULL, false);
 	assert_int_equal(r.res.fatal, API_OK);
-	assert_string_equal(fake.params[1],
-		"{\"type\":\"VIDEO\",\"input\":{\"text\":\"Epic dragon battle\"},\"priority\":\"QUALITY\"}");
+	char *args = sent_args(0);
+	assert_string_equal(args,
+		"{\"input\":{\"type\":\"VIDEO\",\"input\":{\"text\":\"Epic dragon battle\"},\"priority\":\"QUALITY\"}}");
+	free(args);
 	assert_string_equal(r.text, "{\"data\":{\"generate\":{\"id\":\"gen_1\",\"status\":\"PENDING\",\"provider\":\"minimax\",\"creditCost\":80}}}");
 	run_done(&r);
 }
@@ -142,8 +196,13 @@ static void whole_objects_without_subselection(void **state)
 	run_request(&r, "query GetGeneration($id: ID!) { generation(id: $id) { id error errorCode metadata } }",
 		    "{\"id\":\"gen_1\"}", NULL, false);
 	assert_int_equal(r.res.fatal, API_OK);
-	assert_string_equal(fake.function, "api.generation");
-	assert_string_equal(fake.params[1], "gen_1");
+	char *args = sent_args(0);
+	assert_string_equal(args, "{\"id\":\"gen_1\"}");
+	free(args);
+	json_t *req = sent();
+	assert_false(json_is_true(json_object_get(req, "mutation")));
+	assert_true(json_is_null(json_object_get(req, "idempotencyKey"))); /* ignored on queries */
+	json_decref(req);
 	assert_string_equal(r.text,
 		"{\"data\":{\"generation\":{\"id\":\"gen_1\",\"error\":{\"code\":\"GENERATION_FAILED\",\"message\":\"x\"},"
 		"\"errorCode\":null,\"metadata\":{\"duration\":10.0,\"resolution\":\"1080p\",\"format\":\"mp4\"}}}}");
@@ -187,8 +246,7 @@ static void insufficient_credits_nulls_data_and_keeps_details(void **state)
 static void unauthenticated_stops_the_request(void **state)
 {
 	(void)state;
-	fake.json = NULL;
-	fake.code = API_ERR_UNAUTHENTICATED;
+	fake.fatal = API_ERR_UNAUTHENTICATED;
 	fake.message = "Invalid or revoked API key.";
 	fake.detail = NULL;
 	struct run r;
@@ -196,7 +254,52 @@ static void unauthenticated_stops_the_request(void **state)
 	assert_int_equal(r.res.fatal, API_ERR_UNAUTHENTICATED);
 	assert_null(r.res.data);
 	assert_int_equal(fake.calls, 1);
+	assert_string_equal(r.text, "{\"errors\":[{\"message\":\"Invalid or revoked API key.\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}");
 	run_done(&r);
+
+	/* A refused key wins over the document's own errors. */
+	run_request(&r, "{ nope }", NULL, NULL, false);
+	assert_int_equal(r.res.fatal, API_ERR_UNAUTHENTICATED);
+	assert_int_equal(json_array_size(r.res.errors), 1);
+	run_done(&r);
+	fake.fatal = API_OK;
+}
+
+static void request_level_refusals(void **state)
+{
+	(void)state;
+	static const struct {
+		enum api_err fatal;
+		const char *detail;
+		enum api_err expect;
+		const char *code;
+	} cases[] = {
+		{ API_ERR_RATE_LIMIT, "{\"scope\":\"minute\",\"limit\":10,\"remaining\":0,\"resetIn\":42}", API_ERR_RATE_LIMIT, "RATE_LIMIT" },
+		{ API_ERR_IDEMPOTENCY_CONFLICT, NULL, API_ERR_IDEMPOTENCY_CONFLICT, "IDEMPOTENCY_CONFLICT" },
+		{ API_ERR_IDEMPOTENCY_IN_FLIGHT, "{\"retryAfter\":1}", API_ERR_IDEMPOTENCY_IN_FLIGHT, "IDEMPOTENCY_CONFLICT" },
+		{ API_ERR_INVALID_INPUT, "{\"field\":\"Idempotency-Key\"}", API_ERR_BAD_REQUEST, "INVALID_INPUT" },
+		{ API_ERR_UNAVAILABLE, NULL, API_ERR_UNAVAILABLE, "INTERNAL_ERROR" },
+		{ API_ERR_NOT_FOUND, NULL, API_ERR_INTERNAL, "INTERNAL_ERROR" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fake.fatal = cases[i].fatal;
+		fake.message = "refused";
+		fake.detail = cases[i].detail;
+		struct run r;
+		run_request(&r, "mutation { cancelGeneration(id: \"gen_1\") }", NULL, NULL, false);
+		assert_int_equal(r.res.fatal, cases[i].expect);
+		assert_null(r.res.data);
+		json_t *ext = json_object_get(json_array_get(r.res.errors, 0), "extensions");
+		assert_string_equal(json_string_value(json_object_get(ext, "code")), cases[i].code);
+		if (cases[i].fatal == API_ERR_RATE_LIMIT) {
+			assert_string_equal(json_string_value(json_object_get(ext, "scope")), "minute");
+			assert_int_equal(json_integer_value(json_object_get(r.res.fatal_detail, "resetIn")), 42);
+		}
+		if (cases[i].expect == API_ERR_INTERNAL || cases[i].expect == API_ERR_UNAVAILABLE)
+			assert_string_equal(json_string_value(json_object_get(ext, "requestId")), "req_test");
+		run_done(&r);
+	}
+	fake.fatal = API_OK;
 }
 
 static void syntax_error_has_a_location(void **state)
@@ -206,7 +309,12 @@ static void syntax_error_has_a_location(void **state)
 	run_request(&r, "{\n  generation(id: \"x\" { id }\n}", NULL, NULL, false);
 	assert_int_equal(r.res.fatal, API_ERR_PARSE);
 	assert_null(r.res.data);
-	assert_int_equal(fake.calls, 0);
+	/* still authenticated and counted: one api.execute with no fields */
+	assert_int_equal(fake.calls, 1);
+	json_t *req = sent();
+	assert_int_equal(json_array_size(json_object_get(req, "calls")), 0);
+	json_decref(req);
+	assert_non_null(r.res.rate);
 	assert_non_null(strstr(r.text, "\"locations\":[{\"line\":2,\"column\":22}]"));
 	assert_non_null(strstr(r.text, "\"code\":\"INVALID_INPUT\""));
 	run_done(&r);
@@ -241,7 +349,7 @@ static void validation_errors(void **state)
 			fail_msg("case %zu: %s\n got %s", i, cases[i].query, r.text);
 		assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
 		assert_null(r.res.data);
-		assert_int_equal(fake.calls, 0);
+		assert_int_equal(fake.calls, 1); /* the touch: authenticate and count */
 		run_done(&r);
 	}
 }
@@ -271,7 +379,9 @@ static void operation_name_and_variables(void **state)
 	struct run r;
 	run_request(&r, doc, NULL, "B", false);
 	assert_int_equal(r.res.fatal, API_OK);
-	assert_string_equal(fake.params[1], "AUDIO");
+	char *args = sent_args(0);
+	assert_string_equal(args, "{\"type\":\"AUDIO\"}");
+	free(args);
 	run_done(&r);
 
 	run_request(&r, doc, NULL, NULL, false);
@@ -301,7 +411,9 @@ static void mutations_are_refused_over_get(void **state)
 	struct run r;
 	run_request(&r, "mutation { cancelGeneration(id: \"gen_1\") }", NULL, NULL, true);
 	assert_int_equal(r.res.fatal, API_ERR_METHOD_NOT_ALLOWED);
-	assert_int_equal(fake.calls, 0);
+	json_t *req = sent();
+	assert_int_equal(json_array_size(json_object_get(req, "calls")), 0);
+	json_decref(req);
 	run_done(&r);
 }
 
@@ -343,6 +455,7 @@ int main(void)
 		cmocka_unit_test(not_found_is_null_with_a_coded_error),
 		cmocka_unit_test(insufficient_credits_nulls_data_and_keeps_details),
 		cmocka_unit_test(unauthenticated_stops_the_request),
+		cmocka_unit_test(request_level_refusals),
 		cmocka_unit_test(syntax_error_has_a_location),
 		cmocka_unit_test(validation_errors),
 		cmocka_unit_test(fragments_aliases_directives_typename),

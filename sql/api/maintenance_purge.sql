@@ -1,0 +1,29 @@
+-- api.maintenance_purge(now) -> {"idempotencyKeys": n, "rateWindows": n}:
+-- deletes Idempotency-Keys that are 24 hours old (they can no longer be
+-- replayed; internal.idempotency_ttl) and rate windows not touched for two
+-- days (every live window is younger: a day window starts at most 24 h ago).
+-- Called by the scheduler about once a minute; both deletes use an index on
+-- the age column.
+CREATE OR REPLACE FUNCTION api.maintenance_purge(p_now timestamptz DEFAULT now())
+RETURNS jsonb
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_keys    integer;
+  v_windows integer;
+BEGIN
+  DELETE FROM internal.idempotency_keys k WHERE k.created_at <= p_now - internal.idempotency_ttl();
+  GET DIAGNOSTICS v_keys = ROW_COUNT;
+  -- SKIP LOCKED: a window a request is renewing right now is not old any
+  -- more, and the purge must never wait for (or deadlock with) requests.
+  DELETE FROM internal.rate_windows w
+   WHERE (w.account_id, w.kind) IN (SELECT o.account_id, o.kind
+                                      FROM internal.rate_windows o
+                                     WHERE o.window_start < p_now - interval '2 days'
+                                       FOR UPDATE SKIP LOCKED);
+  GET DIAGNOSTICS v_windows = ROW_COUNT;
+  RETURN jsonb_build_object('idempotencyKeys', v_keys, 'rateWindows', v_windows);
+END
+$$;

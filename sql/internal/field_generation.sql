@@ -1,0 +1,20 @@
+-- internal.field_generation(principal, id) -> Generation JSON. Query
+-- generation: QA404 when the id is unknown or belongs to another account (or
+-- to the other mode: live keys do not see test generations and vice versa).
+CREATE OR REPLACE FUNCTION internal.field_generation(p_who internal.principal, p_id text)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_gen internal.generations;
+BEGIN
+  SELECT g.* INTO v_gen
+    FROM internal.generations g
+   WHERE g.id = p_id AND g.account_id = p_who.account_id AND g.test_mode = p_who.test_mode;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'QA404', MESSAGE = 'Generation not found.';
+  END IF;
+  RETURN internal.generation_json(v_gen);
+END
+$$;

@@ -1,0 +1,24 @@
+-- internal.request_calls(request) -> the request's "calls" array, checked for
+-- the shape api.execute's contract promises: an array (absent = no fields)
+-- of objects with a string "field" and an object or absent "args". Anything
+-- else is a bug of the caller, not of the API client: SQLSTATE 22023, which
+-- the server reports as INTERNAL_ERROR.
+CREATE OR REPLACE FUNCTION internal.request_calls(p_request jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_calls jsonb := coalesce(p_request->'calls', '[]'::jsonb);
+BEGIN
+  IF jsonb_typeof(p_request) IS DISTINCT FROM 'object' OR jsonb_typeof(v_calls) <> 'array'
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(v_calls) c
+                 WHERE jsonb_typeof(c) <> 'object'
+                    OR jsonb_typeof(c->'field') IS DISTINCT FROM 'string'
+                    OR coalesce(jsonb_typeof(c->'args'), 'object') NOT IN ('object', 'null')) THEN
+    RAISE EXCEPTION USING ERRCODE = '22023',
+      MESSAGE = 'api.execute: the request must be {"calls": [{"field": string, "args": object}], ...}.';
+  END IF;
+  RETURN v_calls;
+END
+$$;
