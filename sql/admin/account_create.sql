@@ -26,7 +26,7 @@ BEGIN
   END IF;
 
   INSERT INTO internal.accounts (id, name, plan, webhook_secret)
-  VALUES (v_id, p_name, v_plan, 'whsec_' || encode(internal.random_bytes(32), 'base64'));
+  VALUES (v_id, p_name, v_plan, internal.webhook_secret_new());
   FOREACH v_test IN ARRAY ARRAY[false, true] LOOP
     INSERT INTO internal.wallets (account_id, test_mode) VALUES (v_id, v_test);
     IF p_credits > 0 THEN

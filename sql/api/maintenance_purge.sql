@@ -1,9 +1,11 @@
--- api.maintenance_purge(now) -> {"idempotencyKeys": n, "rateWindows": n}:
--- deletes Idempotency-Keys that are 24 hours old (they can no longer be
--- replayed; internal.idempotency_ttl) and rate windows not touched for two
--- days (every live window is younger: a day window starts at most 24 h ago).
--- Called by the scheduler about once a minute; both deletes use an index on
--- the age column.
+-- api.maintenance_purge(now) -> {"idempotencyKeys": n, "rateWindows": n,
+-- "persistedQueries": n}: deletes Idempotency-Keys that are 24 hours old
+-- (they can no longer be replayed; internal.idempotency_ttl), rate windows
+-- not touched for two days (every live window is younger: a day window
+-- starts at most 24 h ago) and persisted queries unused for 30 days (a client
+-- that still has one gets PersistedQueryNotFound and registers it again, as
+-- APQ foresees). Called by the scheduler about once a minute; every delete
+-- uses an index on the age column.
 CREATE OR REPLACE FUNCTION api.maintenance_purge(p_now timestamptz DEFAULT now())
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -13,6 +15,7 @@ AS $$
 DECLARE
   v_keys    integer;
   v_windows integer;
+  v_queries integer;
 BEGIN
   DELETE FROM internal.idempotency_keys k WHERE k.created_at <= p_now - internal.idempotency_ttl();
   GET DIAGNOSTICS v_keys = ROW_COUNT;
@@ -24,6 +27,15 @@ BEGIN
                                      WHERE o.window_start < p_now - interval '2 days'
                                        FOR UPDATE SKIP LOCKED);
   GET DIAGNOSTICS v_windows = ROW_COUNT;
-  RETURN jsonb_build_object('idempotencyKeys', v_keys, 'rateWindows', v_windows);
+  -- SKIP LOCKED for the same reason: a lookup touching a row right now
+  -- proves it is in use.
+  DELETE FROM internal.persisted_queries q
+   WHERE q.sha256 IN (SELECT o.sha256
+                        FROM internal.persisted_queries o
+                       WHERE o.last_used_at < p_now - interval '30 days'
+                         FOR UPDATE SKIP LOCKED);
+  GET DIAGNOSTICS v_queries = ROW_COUNT;
+  RETURN jsonb_build_object('idempotencyKeys', v_keys, 'rateWindows', v_windows,
+                            'persistedQueries', v_queries);
 END
 $$;

@@ -18,6 +18,9 @@ BEGIN
     WHEN 'providers'        THEN RETURN internal.field_providers(p_args->>'type', p_now);
     WHEN 'provider'         THEN RETURN internal.field_provider(p_args->>'id', p_now);
     WHEN 'estimate'         THEN RETURN internal.field_estimate(p_args->'input', p_now);
+    WHEN 'generations'      THEN RETURN internal.field_generations(p_who, p_args);
+    WHEN 'account'          THEN RETURN internal.field_account(p_who, p_now);
+    WHEN 'rotateWebhookSecret' THEN RETURN internal.field_rotate_webhook_secret(p_who, p_now);
     ELSE
       RAISE EXCEPTION USING ERRCODE = 'QA500',
         MESSAGE = format('Field "%s" is not available on this server yet.', p_field);

@@ -3,6 +3,9 @@
 -- request, one transaction, in this order:
 --  a. authenticate (QA401) and load the limits      internal.principal_of
 --  b. count the request, refuse over a limit (QA429) internal.rate_limit
+--  b'. with a "persist" member, store the persisted query (APQ registration)
+--     internal.persisted_query_store; only after a and b, so an anonymous
+--     or refused request stores nothing
 --  c. on a mutation with an Idempotency-Key: check the key (QA400), take its
 --     lock (QA423 when the first request is still executing), replay stored
 --     results (QA422 when they belong to another request)
@@ -29,6 +32,9 @@ BEGIN
   v_who := internal.principal_of(p_key_hash);                               -- a
   v_rate := internal.rate_limit(v_who, p_now);                              -- b
   v_calls := internal.request_calls(p_request);
+  IF coalesce(jsonb_typeof(p_request->'persist'), 'null') <> 'null' THEN  -- b'
+    PERFORM internal.persisted_query_store(p_request->'persist', p_now);
+  END IF;
   IF p_request->'mutation' = 'true'::jsonb THEN                             -- c
     v_key := p_request->>'idempotencyKey';
   END IF;
