@@ -2,6 +2,11 @@
  * schema.c - loads the embedded SDL, indexes its types, and holds the root
  * field -> stored function table (the single list of what the API resolves
  * in the database; add a row, an sql/api file and tests on both sides).
+ *
+ * Two SDL texts are compiled in: the public schema (schema.graphql) and the
+ * introspection system (introspection.graphql: the __ types, the built-in
+ * directives, and the query root's implicit __schema/__type fields, declared
+ * on a type __QueryMeta that is not itself part of the schema).
  */
 #include "graphql/schema.h"
 
@@ -10,18 +15,26 @@
 
 #include "common/arena.h"
 #include "common/log.h"
+#include "graphql/introspect.h"
 #include "graphql/parser.h"
 
 extern const char gql_schema_sdl[];
 extern const unsigned long gql_schema_sdl_len;
+extern const char gql_introspection_sdl[];
+extern const unsigned long gql_introspection_sdl_len;
 
 #define SCHEMA_MAX_TYPES 128
+#define SCHEMA_MAX_DIRECTIVES 32
 
 struct gql_schema {
 	struct arena *arena;
 	const struct gql_definition *types[SCHEMA_MAX_TYPES];
 	size_t ntypes;
+	const struct gql_definition *directives[SCHEMA_MAX_DIRECTIVES];
+	size_t ndirectives;
 	const struct gql_definition *query, *mutation;
+	const struct gql_field_def *query_meta; /* __schema, __type */
+	struct gql_str description;             /* of a `schema` definition, if any */
 };
 
 static const struct gql_resolver resolvers[] = {
@@ -36,6 +49,21 @@ static const struct gql_resolver resolvers[] = {
 
 static const char *const builtin_scalars[] = { "Int", "Float", "String", "Boolean", "ID" };
 
+/* graphql-js's descriptions of the built-in scalars, shown by introspection. */
+static const char *const builtin_scalar_descriptions[] = {
+	"The `Int` scalar type represents non-fractional signed whole numeric values. "
+	"Int can represent values between -(2^31) and 2^31 - 1.",
+	"The `Float` scalar type represents signed double-precision fractional values as specified by "
+	"[IEEE 754](https://en.wikipedia.org/wiki/IEEE_floating_point).",
+	"The `String` scalar type represents textual data, represented as UTF-8 character sequences. "
+	"The String type is most often used by GraphQL to represent free-form human-readable text.",
+	"The `Boolean` scalar type represents `true` or `false`.",
+	"The `ID` scalar type represents a unique identifier, often used to refetch an object or as key "
+	"for a cache. The ID type appears in a JSON response as a String; however, it is not intended to "
+	"be human-readable. When expected as an input type, any string (such as `\"4\"`) or integer "
+	"(such as `4`) input value will be accepted as an ID.",
+};
+
 static struct gql_schema *loaded;
 
 static void add_type(struct gql_schema *s, const struct gql_definition *def)
@@ -46,34 +74,73 @@ static void add_type(struct gql_schema *s, const struct gql_definition *def)
 		log_msg(LOG_ERROR, "schema has more than %d types", SCHEMA_MAX_TYPES);
 }
 
+/* Parses one embedded SDL text into the schema's arena and indexes its
+ * definitions. Returns false (logged) when the text does not parse. */
+static bool load_sdl(struct gql_schema *s, const char *what, const char *sdl, size_t len)
+{
+	struct gql_document *doc;
+	struct gql_parse_error err;
+	struct gql_limits limits = { 0, 0 };
+	if (gql_parse(s->arena, sdl, len, &limits, &doc, &err)) {
+		unsigned line, col;
+		gql_location(sdl, len, err.offset, &line, &col);
+		log_msg(LOG_ERROR, "embedded %s does not parse at %u:%u: %s", what, line, col, err.message);
+		return false;
+	}
+	for (const struct gql_definition *d = doc->first; d; d = d->next) {
+		switch (d->kind) {
+		case GQL_DEF_OPERATION:
+		case GQL_DEF_FRAGMENT:
+			break;
+		case GQL_DEF_SCHEMA:
+			s->description = d->description;
+			break;
+		case GQL_DEF_DIRECTIVE:
+			if (s->ndirectives < SCHEMA_MAX_DIRECTIVES)
+				s->directives[s->ndirectives++] = d;
+			else
+				log_msg(LOG_ERROR, "schema has more than %d directives", SCHEMA_MAX_DIRECTIVES);
+			break;
+		case GQL_DEF_OBJECT:
+			if (gql_str_eq(d->name, "__QueryMeta")) {
+				s->query_meta = d->fields;
+				break;
+			}
+			add_type(s, d);
+			break;
+		case GQL_DEF_SCALAR:
+		case GQL_DEF_INTERFACE:
+		case GQL_DEF_UNION:
+		case GQL_DEF_ENUM:
+		case GQL_DEF_INPUT_OBJECT:
+			add_type(s, d);
+			break;
+		}
+	}
+	return true;
+}
+
 const struct gql_schema *gql_schema_get(void)
 {
 	if (loaded)
 		return loaded;
 	struct gql_schema *s = xcalloc(1, sizeof *s);
 	s->arena = arena_new(64 * 1024);
-	struct gql_document *doc;
-	struct gql_parse_error err;
-	struct gql_limits limits = { 0, 0 };
-	if (gql_parse(s->arena, gql_schema_sdl, gql_schema_sdl_len, &limits, &doc, &err)) {
-		unsigned line, col;
-		gql_location(gql_schema_sdl, gql_schema_sdl_len, err.offset, &line, &col);
-		log_msg(LOG_ERROR, "embedded schema does not parse at %u:%u: %s", line, col, err.message);
-		arena_free(s->arena);
-		free(s);
-		return NULL;
-	}
 	for (size_t i = 0; i < ARRAY_LEN(builtin_scalars); i++) {
 		struct gql_definition *def = arena_calloc(s->arena, sizeof *def);
 		def->kind = GQL_DEF_SCALAR;
 		def->name.ptr = builtin_scalars[i];
 		def->name.len = strlen(builtin_scalars[i]);
+		def->description.ptr = builtin_scalar_descriptions[i];
+		def->description.len = strlen(builtin_scalar_descriptions[i]);
 		add_type(s, def);
 	}
-	for (const struct gql_definition *d = doc->first; d; d = d->next)
-		if (d->kind != GQL_DEF_OPERATION && d->kind != GQL_DEF_FRAGMENT &&
-		    d->kind != GQL_DEF_SCHEMA && d->kind != GQL_DEF_DIRECTIVE)
-			add_type(s, d);
+	if (!load_sdl(s, "schema", gql_schema_sdl, gql_schema_sdl_len) ||
+	    !load_sdl(s, "introspection schema", gql_introspection_sdl, gql_introspection_sdl_len)) {
+		arena_free(s->arena);
+		free(s);
+		return NULL;
+	}
 	s->query = gql_schema_type_cstr(s, "Query");
 	s->mutation = gql_schema_type_cstr(s, "Mutation");
 	loaded = s;
@@ -84,6 +151,7 @@ void gql_schema_free(void)
 {
 	if (!loaded)
 		return;
+	introspect_free();
 	arena_free(loaded->arena);
 	free(loaded);
 	loaded = NULL;
@@ -120,7 +188,26 @@ const struct gql_field_def *gql_schema_field(const struct gql_definition *type, 
 	for (const struct gql_field_def *f = type->fields; f; f = f->next)
 		if (gql_str_same(f->name, name))
 			return f;
+	if (loaded && type == loaded->query)
+		for (const struct gql_field_def *f = loaded->query_meta; f; f = f->next)
+			if (gql_str_same(f->name, name))
+				return f;
 	return NULL;
+}
+
+const struct gql_definition *gql_schema_type_at(const struct gql_schema *s, size_t i)
+{
+	return i < s->ntypes ? s->types[i] : NULL;
+}
+
+const struct gql_definition *gql_schema_directive_at(const struct gql_schema *s, size_t i)
+{
+	return i < s->ndirectives ? s->directives[i] : NULL;
+}
+
+struct gql_str gql_schema_description(const struct gql_schema *s)
+{
+	return s->description;
 }
 
 const struct gql_input_value_def *gql_schema_input_value(const struct gql_input_value_def *list,

@@ -4,12 +4,14 @@
  * binds root fields to the stored functions that resolve them.
  *
  * The schema lives for the whole process in its own arena; lookups return
- * pointers into its syntax tree.
+ * pointers into its syntax tree. It includes the introspection types
+ * (introspection.graphql); introspect.h turns it into __schema's JSON.
  */
 #ifndef DOITONG_GQL_SCHEMA_H
 #define DOITONG_GQL_SCHEMA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "graphql/ast.h"
 
@@ -35,10 +37,23 @@ void gql_schema_free(void);
 const struct gql_definition *gql_schema_type(const struct gql_schema *s, struct gql_str name);
 const struct gql_definition *gql_schema_type_cstr(const struct gql_schema *s, const char *name);
 
+/* The i-th named type (built-in scalars, then schema.graphql, then the
+ * introspection types, in source order), or NULL when i is past the end. */
+const struct gql_definition *gql_schema_type_at(const struct gql_schema *s, size_t i);
+
+/* The i-th directive definition (the built-in ones of introspection.graphql
+ * and any the schema declares), or NULL when i is past the end. */
+const struct gql_definition *gql_schema_directive_at(const struct gql_schema *s, size_t i);
+
+/* The description of the schema definition; empty when there is none. */
+struct gql_str gql_schema_description(const struct gql_schema *s);
+
 /* The root type for an operation kind, or NULL (no subscriptions). */
 const struct gql_definition *gql_schema_root(const struct gql_schema *s, enum gql_operation_kind op);
 
-/* A field of an object type, an argument of a field, an input-object field. */
+/* A field of an object type, an argument of a field, an input-object field.
+ * On the query root, gql_schema_field also answers the implicit __schema and
+ * __type fields, which are not in the type's own field list. */
 const struct gql_field_def *gql_schema_field(const struct gql_definition *type, struct gql_str name);
 const struct gql_input_value_def *gql_schema_input_value(const struct gql_input_value_def *list,
 							 struct gql_str name);
