@@ -39,6 +39,7 @@ DOITONG_PACKAGES=(
 	espeak-ng ffmpeg
 	lighttpd apache2 libapache2-mod-fcgid spawn-fcgi
 	curl jq ca-certificates procps iproute2 util-linux
+	clang
 )
 
 # package_installed PKG: true when dpkg has PKG fully installed.
@@ -48,9 +49,19 @@ package_installed() {
 	[[ $st == ii* ]]
 }
 
-# ensure_packages: install_packages with the whole DOITONG_PACKAGES list.
+# Commands the tests need that some machines already have from elsewhere
+# (Node.js from NodeSource ships npm itself, and Debian's npm package would
+# fight it): installed from Debian only when the command is missing.
+DOITONG_COMMAND_PACKAGES=(node:nodejs npm:npm)
+
+# ensure_packages: install_packages with the whole DOITONG_PACKAGES list,
+# plus the packages of DOITONG_COMMAND_PACKAGES whose command is missing.
 ensure_packages() {
-	install_packages "${DOITONG_PACKAGES[@]}"
+	local pair extra=()
+	for pair in "${DOITONG_COMMAND_PACKAGES[@]}"; do
+		command -v "${pair%%:*}" >/dev/null 2>&1 || extra+=("${pair#*:}")
+	done
+	install_packages "${DOITONG_PACKAGES[@]}" "${extra[@]}"
 }
 
 # install_packages PKG...: installs whichever of PKG is missing, with one

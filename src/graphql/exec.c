@@ -6,7 +6,8 @@
  * returns JSON already shaped like the field's type. Everything below the
  * root is completion: field collection (fragments, @skip/@include, merging
  * of equal response keys), projection of the JSON by the selection sets, and
- * null propagation for non-null positions.
+ * null propagation for non-null positions. The introspection root fields
+ * __schema and __type are answered from introspect.c's JSON, with no call.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "common/log.h"
 #include "graphql/coerce.h"
 #include "graphql/internal.h"
+#include "graphql/introspect.h"
 #include "graphql/parser.h"
 
 #define STR(s) (int)(s).len, (s).ptr
@@ -226,8 +228,13 @@ static json_t *complete(struct exec_ctx *c, const struct gql_type *type, const s
 		return out;
 	}
 	const struct gql_definition *def = gql_schema_type(c->schema, type->name);
-	if (def && def->kind == GQL_DEF_OBJECT)
+	if (def && def->kind == GQL_DEF_OBJECT) {
+		/* Introspection hook: a __Type value that only names a type
+		 * ({kind, name}) completes as that type's full object. */
+		if (gql_str_eq(def->name, "__Type"))
+			value = introspect_type_value(c->schema, value);
 		return complete_object(c, def, nodes, value, path, errored);
+	}
 	return json_incref(value); /* scalars and enums come from SQL already serialised */
 }
 
@@ -265,6 +272,7 @@ struct root_field {
 	struct field_group *grp;
 	const struct gql_field_def *def; /* NULL for __typename */
 	int call;                        /* index in api.execute's calls, or -1 */
+	json_t *local;                   /* __schema/__type: the value (borrowed), no call */
 	struct gql_path path;
 };
 
@@ -281,6 +289,11 @@ static void plan_root(struct exec_ctx *c, const struct gql_definition *root, str
 	json_t *args = coerce_arguments(c, rf->def, sel, &rf->path);
 	if (!args)
 		return;
+	rf->local = introspect_root(c->schema, sel->name, args); /* answered here, not in SQL */
+	if (rf->local) {
+		json_decref(args);
+		return;
+	}
 	json_t *call = json_pack("{s:s#,s:o}", "field", sel->name.ptr, (int)sel->name.len, "args", args);
 	rf->call = (int)json_array_size(calls);
 	json_array_append_new(calls, call);
@@ -329,6 +342,9 @@ static json_t *call_execute(struct exec_ctx *c, json_t *calls, bool mutation, st
 	json_t *request = json_pack("{s:O,s:b,s:s?,s:s?}", "calls", calls, "mutation", mutation,
 				    "idempotencyKey", mutation ? env->idempotency_key : NULL,
 				    "fingerprint", env->fingerprint);
+	if (env->persist_sha && c->src)
+		json_object_set_new(request, "persist", json_pack("{s:s,s:s#}", "sha256", env->persist_sha,
+								  "query", c->src, (int)c->len));
 	char *text = json_dumps(request, JSON_COMPACT);
 	json_decref(request);
 	if (!text)
@@ -373,6 +389,10 @@ static json_t *complete_root(struct exec_ctx *c, const struct gql_definition *ro
 	if (!rf->def)
 		return json_stringn(root->name.ptr, root->name.len); /* __typename */
 	bool nullable = rf->def->type->kind != GQL_TYPE_NON_NULL;
+	if (rf->local) {
+		bool errored = false;
+		return complete(c, rf->def->type, rf->grp->nodes, rf->local, &rf->path, &errored);
+	}
 	if (rf->call < 0)
 		return nullable ? json_null() : NULL; /* its error is already reported */
 	json_t *r = json_array_get(results, (size_t)rf->call);

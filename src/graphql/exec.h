@@ -39,6 +39,7 @@ struct gql_env {
 	const char *request_id;
 	const char *idempotency_key; /* the header, or NULL; used for mutations only */
 	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName */
+	const char *persist_sha;     /* APQ: store the query under this hash, or NULL */
 };
 
 struct gql_result {

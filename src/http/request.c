@@ -149,8 +149,11 @@ static bool media_type_is(const char *value, const char *type)
 static enum api_err take_params(struct arena *a, struct http_request *req, json_t *query, json_t *variables,
 				json_t *operation_name, json_t *extensions, const char **message)
 {
-	if (!query || !json_is_string(query)) {
-		*message = query ? "The \"query\" parameter must be a string." : "The \"query\" parameter is required.";
+	/* A persisted query (APQ) may come as its hash alone. */
+	bool by_hash = json_is_object(extensions) && json_object_get(extensions, "persistedQuery");
+	if ((query && !json_is_null(query) && !json_is_string(query)) || (!json_is_string(query) && !by_hash)) {
+		*message = query && !json_is_null(query) ? "The \"query\" parameter must be a string."
+							: "The \"query\" parameter is required.";
 		return API_ERR_BAD_REQUEST;
 	}
 	if (variables && !json_is_null(variables) && !json_is_object(variables)) {
@@ -165,8 +168,8 @@ static enum api_err take_params(struct arena *a, struct http_request *req, json_
 		*message = "The \"extensions\" parameter must be an object.";
 		return API_ERR_BAD_REQUEST;
 	}
-	req->query = json_string_value(query);
-	req->query_len = json_string_length(query);
+	req->query = json_string_value(query); /* NULL when only a hash was sent */
+	req->query_len = req->query ? json_string_length(query) : 0;
 	req->variables = json_is_object(variables) ? variables : NULL;
 	req->operation_name = json_is_string(operation_name) ? json_string_value(operation_name) : NULL;
 	req->extensions = json_is_object(extensions) ? extensions : NULL;

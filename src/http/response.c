@@ -237,7 +237,8 @@ static const char *reason(int status)
 char *response_serialize(struct arena *a, const struct http_response *r, size_t *len)
 {
 	const char *type = r->media == MEDIA_GRAPHQL_RESPONSE ? "application/graphql-response+json; charset=utf-8"
-							      : "application/json; charset=utf-8";
+			   : r->media == MEDIA_HTML		 ? "text/html; charset=utf-8"
+							     : "application/json; charset=utf-8";
 	size_t cap = 256 + r->body_len;
 	for (int i = 0; i < r->nheaders; i++)
 		cap += strlen(r->names[i]) + strlen(r->values[i]) + 4;

@@ -17,6 +17,7 @@ enum media {
 	MEDIA_JSON = 0,            /* application/json (the default) */
 	MEDIA_GRAPHQL_RESPONSE,    /* application/graphql-response+json */
 	MEDIA_NONE,                /* nothing acceptable: 406 */
+	MEDIA_HTML,                /* the IDE page */
 };
 
 #define RESPONSE_MAX_HEADERS 16

@@ -12,7 +12,9 @@
 
 #include "common/log.h"
 #include "graphql/exec.h"
+#include "graphql/persisted.h"
 #include "http/auth.h"
+#include "http/ide.h"
 #include "http/response.h"
 
 static const char *new_request_id(struct arena *a)
@@ -31,6 +33,17 @@ static double ms_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+/* The request id travels with server-side errors so a report can be
+ * matched with the log line (SPEC §4: INTERNAL_ERROR carries requestId). */
+static json_t *error_extra(struct arena *a, enum api_err rc, const char *request_id)
+{
+	if (rc != API_ERR_INTERNAL && rc != API_ERR_UNAVAILABLE)
+		return NULL;
+	json_t *extra = json_pack("{s:s}", "requestId", request_id);
+	arena_defer(a, (void (*)(void *))json_decref, extra);
+	return extra;
+}
+
 void handle_request(struct server *srv, struct arena *a, const struct http_source *src,
 		    void (*write)(void *ctx, const char *bytes, size_t len), void *write_ctx)
 {
@@ -47,6 +60,17 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	resp.media = http_negotiate(req.accept);
 	response_header(&resp, "X-Request-Id", request_id);
 
+	if (rc == API_OK && ide_wanted(req.method, req.accept, req.query_string)) {
+		resp.media = MEDIA_HTML;
+		resp.status = 200;
+		resp.body = (char *)ide_page(&resp.body_len);
+		size_t len;
+		char *wire = response_serialize(a, &resp, &len);
+		write(write_ctx, wire, len);
+		log_msg(LOG_INFO, "GET ide status=200 ms=%.2f", ms_since(&start));
+		log_set_request_id(NULL);
+		return;
+	}
 	if (rc == API_OK && resp.media == MEDIA_NONE) {
 		resp.media = MEDIA_JSON;
 		rc = API_ERR_NOT_ACCEPTABLE;
@@ -69,8 +93,14 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	char fingerprint[65] = "";
 	if (key)
 		auth_hash_key(key, key_len, key_hash);
-	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint };
+	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL };
 	struct gql_result result;
+	struct apq_outcome apq = { 0 };
+	if (rc == API_OK) {
+		rc = apq_apply(a, srv->db, key_hash, req.extensions, req.query, req.query_len, &apq);
+		if (rc != API_OK)
+			message = apq.message;
+	}
 
 	if (rc != API_OK && key) {
 		/* A well-formed key with a bad request: still authenticated and
@@ -80,12 +110,18 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 			response_from_result(a, &resp, &result, request_id);
 			rc = result.fatal;
 		} else {
-			response_error(a, &resp, rc, message, NULL);
+			response_error(a, &resp, rc, message, error_extra(a, rc, request_id));
 			response_rate_headers(a, &resp, &result);
 		}
 	} else if (rc != API_OK) {
-		response_error(a, &resp, rc, message, NULL);
+		response_error(a, &resp, rc, message, error_extra(a, rc, request_id));
+	} else if (apq.not_found) {
+		/* Apollo's clients match this message and resend with the query. */
+		response_error(a, &resp, API_ERR_INVALID_INPUT, "PersistedQueryNotFound", NULL);
 	} else {
+		req.query = apq.query;
+		req.query_len = apq.query_len;
+		env.persist_sha = apq.persist_sha;
 		gql_params_fingerprint(&req, fingerprint);
 		struct gql_request gq = { req.query, req.query_len, req.variables, req.operation_name,
 					  strcmp(req.method, "GET") == 0 };

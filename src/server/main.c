@@ -16,6 +16,7 @@
 
 #include "common/arena.h"
 #include "common/log.h"
+#include "graphql/persisted.h"
 #include "graphql/schema.h"
 #include "server/handler.h"
 
@@ -101,6 +102,7 @@ int main(void)
 	arena_free(arena);
 	db_close(srv.db);
 	gql_schema_free();
+	apq_cache_free();
 	config_free(&srv.cfg);
 	return 0;
 }
