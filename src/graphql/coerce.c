@@ -75,6 +75,14 @@ static void literal_print(const struct gql_value *v, char *buf, size_t len)
 	snprintf(buf, len, "?");
 }
 
+/* literal_print into buf, returning buf: used only on error paths, so a
+ * valid document never pays for formatting. */
+static const char *show(const struct gql_value *v, char buf[96])
+{
+	literal_print(v, buf, 96);
+	return buf;
+}
+
 static json_t *literal_to_json(const struct gql_value *v, json_t *vars, int depth);
 
 static json_t *literal_to_json(const struct gql_value *v, json_t *vars, int depth)
@@ -128,8 +136,7 @@ static json_t *literal_to_json(const struct gql_value *v, json_t *vars, int dept
 static json_t *scalar_literal(const struct gql_definition *def, const struct gql_value *v,
 			      struct coerce_error *err)
 {
-	char shown[96];
-	literal_print(v, shown, sizeof shown);
+	char shown[96]; /* filled only when an error is reported */
 	struct gql_str name = def->name;
 	if (gql_str_eq(name, "JSON"))
 		return literal_to_json(v, NULL, 0);
@@ -141,10 +148,10 @@ static json_t *scalar_literal(const struct gql_definition *def, const struct gql
 			long long n = strtoll(buf, NULL, 10);
 			if (!errno && n >= INT32_MIN && n <= INT32_MAX)
 				return json_integer(n);
-			fail(err, v->offset, "Int cannot represent non 32-bit signed integer value: %s", shown);
+			fail(err, v->offset, "Int cannot represent non 32-bit signed integer value: %s", show(v, shown));
 			return NULL;
 		}
-		fail(err, v->offset, "Int cannot represent non-integer value: %s", shown);
+		fail(err, v->offset, "Int cannot represent non-integer value: %s", show(v, shown));
 		return NULL;
 	}
 	if (gql_str_eq(name, "Float")) {
@@ -155,25 +162,25 @@ static json_t *scalar_literal(const struct gql_definition *def, const struct gql
 			if (isfinite(d))
 				return json_real(d);
 		}
-		fail(err, v->offset, "Float cannot represent non numeric value: %s", shown);
+		fail(err, v->offset, "Float cannot represent non numeric value: %s", show(v, shown));
 		return NULL;
 	}
 	if (gql_str_eq(name, "String") || gql_str_eq(name, "DateTime")) {
 		if (v->kind == GQL_VAL_STRING)
 			return json_stringn(v->text.ptr, v->text.len);
-		fail(err, v->offset, "%.*s cannot represent a non string value: %s", (int)name.len, name.ptr, shown);
+		fail(err, v->offset, "%.*s cannot represent a non string value: %s", (int)name.len, name.ptr, show(v, shown));
 		return NULL;
 	}
 	if (gql_str_eq(name, "Boolean")) {
 		if (v->kind == GQL_VAL_BOOLEAN)
 			return json_boolean(v->boolean);
-		fail(err, v->offset, "Boolean cannot represent a non boolean value: %s", shown);
+		fail(err, v->offset, "Boolean cannot represent a non boolean value: %s", show(v, shown));
 		return NULL;
 	}
 	if (gql_str_eq(name, "ID")) {
 		if (v->kind == GQL_VAL_STRING || v->kind == GQL_VAL_INT)
 			return json_stringn(v->text.ptr, v->text.len);
-		fail(err, v->offset, "ID cannot represent a non-string and non-integer value: %s", shown);
+		fail(err, v->offset, "ID cannot represent a non-string and non-integer value: %s", show(v, shown));
 		return NULL;
 	}
 	fail(err, v->offset, "Unknown scalar type \"%.*s\".", (int)name.len, name.ptr);
@@ -242,8 +249,7 @@ json_t *coerce_literal(const struct gql_schema *s, const struct gql_type *type,
 		fail(err, v->offset, "Unknown type \"%.*s\".", (int)type->name.len, type->name.ptr);
 		return NULL;
 	}
-	char shown[96];
-	literal_print(v, shown, sizeof shown);
+	char shown[96]; /* filled only when an error is reported */
 	switch (def->kind) {
 	case GQL_DEF_SCALAR:
 		return scalar_literal(def, v, err);
@@ -255,12 +261,12 @@ json_t *coerce_literal(const struct gql_schema *s, const struct gql_type *type,
 			     v->text.ptr, (int)def->name.len, def->name.ptr);
 		else
 			fail(err, v->offset, "Enum \"%.*s\" cannot represent non-enum value: %s.",
-			     (int)def->name.len, def->name.ptr, shown);
+			     (int)def->name.len, def->name.ptr, show(v, shown));
 		return NULL;
 	case GQL_DEF_INPUT_OBJECT: {
 		if (v->kind != GQL_VAL_OBJECT) {
 			fail(err, v->offset, "Expected value of type \"%.*s\", found %s.", (int)def->name.len,
-			     def->name.ptr, shown);
+			     def->name.ptr, show(v, shown));
 			return NULL;
 		}
 		for (const struct gql_object_field *f = v->fields; f; f = f->next) {

@@ -10,6 +10,7 @@
  */
 #include "graphql/schema.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,16 @@ extern const char gql_introspection_sdl[];
 extern const unsigned long gql_introspection_sdl_len;
 
 #define SCHEMA_MAX_TYPES 128
+#define SCHEMA_TYPE_SLOTS 256 /* a power of two, at least twice SCHEMA_MAX_TYPES */
 #define SCHEMA_MAX_DIRECTIVES 32
 
 struct gql_schema {
 	struct arena *arena;
 	const struct gql_definition *types[SCHEMA_MAX_TYPES];
 	size_t ntypes;
+	/* Open-addressed index of types by name: validation looks a type up
+	 * for nearly every field, so this is on the hot path. */
+	const struct gql_definition *by_name[SCHEMA_TYPE_SLOTS];
 	const struct gql_definition *directives[SCHEMA_MAX_DIRECTIVES];
 	size_t ndirectives;
 	const struct gql_definition *query, *mutation;
@@ -66,12 +71,26 @@ static const char *const builtin_scalar_descriptions[] = {
 
 static struct gql_schema *loaded;
 
+/* FNV-1a of a name. */
+static size_t name_hash(struct gql_str name)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < name.len; i++)
+		h = (h ^ (unsigned char)name.ptr[i]) * 16777619u;
+	return h;
+}
+
 static void add_type(struct gql_schema *s, const struct gql_definition *def)
 {
-	if (s->ntypes < SCHEMA_MAX_TYPES)
-		s->types[s->ntypes++] = def;
-	else
+	if (s->ntypes == SCHEMA_MAX_TYPES) {
 		log_msg(LOG_ERROR, "schema has more than %d types", SCHEMA_MAX_TYPES);
+		return;
+	}
+	s->types[s->ntypes++] = def;
+	size_t i = name_hash(def->name) & (SCHEMA_TYPE_SLOTS - 1);
+	while (s->by_name[i])
+		i = (i + 1) & (SCHEMA_TYPE_SLOTS - 1);
+	s->by_name[i] = def;
 }
 
 /* Parses one embedded SDL text into the schema's arena and indexes its
@@ -159,9 +178,10 @@ void gql_schema_free(void)
 
 const struct gql_definition *gql_schema_type(const struct gql_schema *s, struct gql_str name)
 {
-	for (size_t i = 0; i < s->ntypes; i++)
-		if (gql_str_same(s->types[i]->name, name))
-			return s->types[i];
+	for (size_t i = name_hash(name) & (SCHEMA_TYPE_SLOTS - 1); s->by_name[i];
+	     i = (i + 1) & (SCHEMA_TYPE_SLOTS - 1))
+		if (gql_str_same(s->by_name[i]->name, name))
+			return s->by_name[i];
 	return NULL;
 }
 

@@ -1353,13 +1353,18 @@ static void walk_field(struct vctx *v, const struct gql_definition *parent, cons
 		if (introspection_too_deep(v, sel->selection_set, 0, stack, 0, &visits))
 			REPORT(v, sel->offset, "Maximum introspection depth exceeded");
 	}
-	char owner[200];
-	snprintf(owner, sizeof owner, "field \"%.*s.%.*s\"", STR(parent ? parent->name : sel->name), STR(sel->name));
-	walk_arguments(v, sel->args, f != NULL, f ? f->args : NULL, owner);
+	/* The names for messages are formatted only for fields that have
+	 * arguments: most fields have none, and this is the hot path. */
+	if (sel->args || (f && f->args)) {
+		char owner[200];
+		snprintf(owner, sizeof owner, "field \"%.*s.%.*s\"", STR(parent ? parent->name : sel->name),
+			 STR(sel->name));
+		walk_arguments(v, sel->args, f != NULL, f ? f->args : NULL, owner);
+	}
 	walk_directives(v, sel->directives, "FIELD");
 	if (sel->selection_set)
 		walk_set(v, is_composite(ft) ? ft : NULL, sel->selection_set);
-	if (f) {
+	if (f && f->args) {
 		char what[160];
 		snprintf(what, sizeof what, "Field \"%.*s\"", STR(sel->name));
 		required_arguments(v, sel->args, f->args, what, sel->offset);
