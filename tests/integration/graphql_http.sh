@@ -85,6 +85,33 @@ assert_error_code "APQ: a hash that does not match its query: 400" 400 INVALID_I
 gql_post "$url" "$key" '{"extensions":{"persistedQuery":{"version":2,"sha256Hash":"00"}}}'
 assert_error_code "APQ: an unsupported version: 400" 400 INVALID_INPUT
 
+# --- every root field answers real data --------------------------------------------
+gql_post "$url" "$key" '{"query":"{ account { id plan credits reservedCredits rateLimit { requestsPerMinute remainingThisMinute resetIn activeGenerations } } }"}'
+assert_ok_data "account: answers"
+assert_jq "account: the suite's account with its credits and live limits" \
+	'.data.account | (.id | startswith("acc_")) and .plan == "ENTERPRISE" and (.credits | type == "number") and .rateLimit.requestsPerMinute == 1000 and (.rateLimit.remainingThisMinute < 1000)'
+for i in 1 2 3; do
+	gql_post "$url" "$key" "{\"query\":\"mutation { generate(input: {type: AUDIO, provider: \\\"local\\\", input: {text: \\\"page $i\\\"}}) { id } }\"}"
+done
+gql_post "$url" "$key" '{"query":"{ generations(first: 2, type: AUDIO) { totalCount pageInfo { hasNextPage endCursor } nodes { id type } edges { cursor node { id } } } }"}'
+assert_ok_data "generations: answers"
+assert_jq "generations: a page of 2 of at least 3, newest first, with a cursor" \
+	'.data.generations | .totalCount >= 3 and (.nodes | length) == 2 and .pageInfo.hasNextPage and (.edges[1].cursor == .pageInfo.endCursor) and all(.nodes[]; .type == "AUDIO")'
+after=$(jqr '.data.generations.pageInfo.endCursor')
+gql_post "$url" "$key" "$(jq -cn --arg a "$after" '{query: "query ($a: String) { generations(first: 2, after: $a) { nodes { id } } }", variables: {a: $a}}')"
+assert_ok_data "generations: the next page after the cursor"
+gql_post "$url" "$key" '{"query":"{ generations(first: 101) { totalCount } }"}'
+assert_jq "generations: first over 100 is INVALID_INPUT" '.errors[0].extensions.code == "INVALID_INPUT"'
+gql_post "$url" "$key" '{"query":"{ provider(id: \"kling\") { id name vendor models available pricing { creditCost } } none: provider(id: \"nope\") { id } }"}'
+assert_ok_data "provider(id): answers"
+assert_jq "provider(id): kling with models, an unknown id is null" '.data.provider.id == "kling" and (.data.provider.models | length > 0) and .data.none == null'
+gql_post "$url" "$key" '{"query":"{ estimate(input: {type: IMAGE, input: {text: \"a cat\"}, priority: COST}) { provider creditCost estimatedTime alternatives { provider creditCost } } }"}'
+assert_ok_data "estimate: answers"
+assert_jq "estimate: a provider, a price and ranked alternatives" '.data.estimate | (.provider | length > 0) and .creditCost > 0 and (.alternatives | type == "array")'
+gql_post "$url" "$key" '{"query":"mutation { rotateWebhookSecret }"}'
+assert_ok_data "rotateWebhookSecret: answers"
+assert_match "rotateWebhookSecret: a new whsec_ secret" '^whsec_[A-Za-z0-9+/]{43}=$' "$(jqr '.data.rotateWebhookSecret')"
+
 # --- graphql-http's audit suite (the spec's reference audits) -------------------
 # Every MUST and SHOULD passes; MAY items are only reported.
 node_dir=$DOITONG_BUILD_DIR/_node/audits
