@@ -4,10 +4,10 @@
  */
 #include "graphql/persisted.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/digest.h"
 #include "common/util.h"
 
 struct apq_entry {
@@ -56,19 +56,6 @@ static bool is_sha256_hex(const char *s)
 	return true;
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char digest[32];
-	unsigned int dlen = 0;
-	EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, json_t *extensions,
 		       const char *query, size_t query_len, struct apq_outcome *out)
 {
@@ -90,7 +77,7 @@ enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, jso
 	}
 	if (query) {
 		char actual[65];
-		sha256_hex(query, query_len, actual);
+		digest_hex(query, query_len, actual);
 		if (strcmp(actual, sha) != 0) {
 			out->message = "provided sha does not match query";
 			return API_ERR_BAD_REQUEST;

@@ -3,23 +3,16 @@
  */
 #include "http/auth.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "common/digest.h"
+
 void auth_hash_key(const char *key, size_t len, char out[AUTH_HASH_HEX_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char digest[32];
-	unsigned int dlen = 0;
-	EVP_Digest(key, len, digest, &dlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[AUTH_HASH_HEX_LEN] = '\0';
+	digest_hex(key, len, out);
 }
 
 bool auth_generate_key(bool test_mode, char *out, size_t outlen)

@@ -5,10 +5,11 @@
 #include "http/request.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "common/digest.h"
 
 static const char *param_or_null(const struct http_source *src, const char *name)
 {
@@ -263,28 +264,16 @@ enum api_err gql_params_read(struct arena *a, struct http_request *req, const ch
 
 void gql_params_fingerprint(const struct http_request *req, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!md)
-		oom_abort();
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, req->query ? req->query : "", req->query ? req->query_len : 0);
-	EVP_DigestUpdate(md, "", 1);
+	struct digest *d = digest_begin();
+	digest_add(d, req->query ? req->query : "", req->query ? req->query_len : 0);
+	digest_add(d, "", 1);
 	char *vars = req->variables ? json_dumps(req->variables, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (vars)
-		EVP_DigestUpdate(md, vars, strlen(vars));
+		digest_add(d, vars, strlen(vars));
 	free(vars);
-	EVP_DigestUpdate(md, "", 1);
+	digest_add(d, "", 1);
 	if (req->operation_name)
-		EVP_DigestUpdate(md, req->operation_name, strlen(req->operation_name));
-	EVP_DigestUpdate(md, "", 1);
-	unsigned char digest[32];
-	unsigned int dlen = 0;
-	EVP_DigestFinal_ex(md, digest, &dlen);
-	EVP_MD_CTX_free(md);
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[64] = '\0';
+		digest_add(d, req->operation_name, strlen(req->operation_name));
+	digest_add(d, "", 1);
+	digest_end(d, out);
 }

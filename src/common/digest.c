@@ -1,0 +1,50 @@
+/*
+ * digest.c - SHA-256 to lowercase hex with OpenSSL's EVP interface.
+ */
+#include "common/digest.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+
+#include "common/util.h"
+
+struct digest {
+	EVP_MD_CTX *md;
+};
+
+struct digest *digest_begin(void)
+{
+	struct digest *d = xmalloc(sizeof *d);
+	d->md = EVP_MD_CTX_new();
+	if (!d->md || EVP_DigestInit_ex(d->md, EVP_sha256(), NULL) != 1)
+		oom_abort();
+	return d;
+}
+
+void digest_add(struct digest *d, const void *data, size_t len)
+{
+	if (len)
+		EVP_DigestUpdate(d->md, data, len);
+}
+
+void digest_end(struct digest *d, char out[DIGEST_HEX_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[32];
+	unsigned int n = 0;
+	EVP_DigestFinal_ex(d->md, raw, &n);
+	EVP_MD_CTX_free(d->md);
+	free(d);
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[DIGEST_HEX_LEN] = '\0';
+}
+
+void digest_hex(const void *data, size_t len, char out[DIGEST_HEX_LEN + 1])
+{
+	struct digest *d = digest_begin();
+	digest_add(d, data, len);
+	digest_end(d, out);
+}
