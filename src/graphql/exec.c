@@ -18,6 +18,7 @@
 #include "graphql/internal.h"
 #include "graphql/introspect.h"
 #include "graphql/parser.h"
+#include "outbound/addr_guard.h"
 
 #define STR(s) (int)(s).len, (s).ptr
 
@@ -276,6 +277,42 @@ struct root_field {
 	struct gql_path path;
 };
 
+/*
+ * The address guard at acceptance (SPEC §9): a webhookUrl, or an input URL
+ * the server will fetch, with another scheme, credentials, or a literal
+ * address the guard refuses (in any spelling) is refused before anything is
+ * created. Host names pass here and are checked again on the address
+ * actually connected to. input is the generate/videoCreate input object.
+ */
+static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel, const struct gql_path *path,
+			    json_t *input)
+{
+	static const char *const generate_urls[] = { "webhookUrl", "input.image", "input.audio", "input.video" };
+	static const char *const legacy_urls[] = { "webhookUrl", "image" };
+	bool legacy = gql_str_eq(sel->name, "videoCreate");
+	if (!json_is_object(input) || (!legacy && !gql_str_eq(sel->name, "generate")))
+		return true;
+	const char *const *names = legacy ? legacy_urls : generate_urls;
+	size_t n = legacy ? ARRAY_LEN(legacy_urls) : ARRAY_LEN(generate_urls);
+	for (size_t i = 0; i < n; i++) {
+		const char *dot = strchr(names[i], '.');
+		json_t *value = dot ? json_object_get(json_object_get(input, "input"), dot + 1)
+				    : json_object_get(input, names[i]);
+		if (!json_is_string(value))
+			continue;
+		char why[160];
+		bool allow = c->env->allow_private_urls;
+		if (addr_url_check(json_string_value(value), allow, allow, why, sizeof why) == ADDR_URL_OK)
+			continue;
+		json_t *extra = json_pack("{s:s}", "field", arena_printf(c->a, "input.%s", names[i]));
+		arena_defer(c->a, (void (*)(void *))json_decref, extra);
+		exec_error(c, API_ERR_INVALID_INPUT, sel->offset, path, extra, "input.%s is not acceptable: %s.",
+			   names[i], why);
+		return false;
+	}
+	return true;
+}
+
 /* Adds the field's call {field, args} to calls, or reports why it cannot be
  * made (refused arguments, a field without a resolver): then call is -1. */
 static void plan_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
@@ -289,6 +326,10 @@ static void plan_root(struct exec_ctx *c, const struct gql_definition *root, str
 	json_t *args = coerce_arguments(c, rf->def, sel, &rf->path);
 	if (!args)
 		return;
+	if (!urls_acceptable(c, sel, &rf->path, json_object_get(args, "input"))) {
+		json_decref(args);
+		return;
+	}
 	rf->local = introspect_root(c->schema, sel->name, args); /* answered here, not in SQL */
 	if (rf->local) {
 		json_decref(args);

@@ -40,6 +40,7 @@ struct gql_env {
 	const char *idempotency_key; /* the header, or NULL; used for mutations only */
 	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName */
 	const char *persist_sha;     /* APQ: store the query under this hash, or NULL */
+	bool allow_private_urls;     /* the operator allows http and private addresses (SPEC §9) */
 };
 
 struct gql_result {

@@ -93,7 +93,8 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	char fingerprint[65] = "";
 	if (key)
 		auth_hash_key(key, key_len, key_hash);
-	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL };
+	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL,
+			       srv->cfg.webhook_allow_private };
 	struct gql_result result;
 	struct apq_outcome apq = { 0 };
 	if (rc == API_OK) {

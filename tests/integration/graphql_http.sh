@@ -112,6 +112,20 @@ gql_post "$url" "$key" '{"query":"mutation { rotateWebhookSecret }"}'
 assert_ok_data "rotateWebhookSecret: answers"
 assert_match "rotateWebhookSecret: a new whsec_ secret" '^whsec_[A-Za-z0-9+/]{43}=$' "$(jqr '.data.rotateWebhookSecret')"
 
+# --- the address guard at acceptance (SPEC §9; the stack allows 127.0.0.1) ------
+guard() { # DESC URL EXPECT(ok|refused)
+	gql_post "$url" "$key" "$(jq -cn --arg u "$2" '{query: "mutation G($i: GenerateInput!) { generate(input: $i) { id } }",
+		variables: {i: {type: "AUDIO", provider: "local", input: {text: "guard"}, webhookUrl: $u}}}')"
+	if [[ $3 == ok ]]; then assert_ok_data "$1"; else
+		assert_jq "$1" '.errors[0].extensions | .code == "INVALID_INPUT" and .field == "input.webhookUrl"'
+	fi
+}
+guard "webhookUrl http://127.0.0.1 is accepted where the operator allows it" "http://127.0.0.1:9/hook" ok
+guard "webhookUrl with credentials is refused" "https://user:pw@example.com/hook" refused
+guard "webhookUrl with another scheme is refused" "gopher://example.com/hook" refused
+guard "webhookUrl to a multicast address is refused even so" "http://224.0.0.1/hook" refused
+guard "webhookUrl with an IPv6 zone id is refused" "http://[fe80::1%25eth0]/hook" refused
+
 # --- graphql-http's audit suite (the spec's reference audits) -------------------
 # Every MUST and SHOULD passes; MAY items are only reported.
 node_dir=$DOITONG_BUILD_DIR/_node/audits

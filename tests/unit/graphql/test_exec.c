@@ -113,7 +113,7 @@ static void run_request(struct run *r, const char *query, const char *variables,
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	if (variables)
 		assert_non_null(vars);
-	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL };
+	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false };
 	struct gql_request req = { query, strlen(query), vars, op, read_only };
 	fake.calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
@@ -446,6 +446,43 @@ static void limits_are_enforced(void **state)
 	run_done(&r);
 }
 
+static void the_address_guard_refuses_urls_at_acceptance(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *input; /* GenerateInput fields after type and input.text */
+		bool accepted;
+	} cases[] = {
+		{ "webhookUrl: \"https://your-app.com/webhook\"", true },
+		{ "webhookUrl: \"http://your-app.com/webhook\"", false },         /* http not allowed here */
+		{ "webhookUrl: \"https://127.0.0.1/hook\"", false },
+		{ "webhookUrl: \"https://2130706433/hook\"", false },             /* 127.0.0.1, decimal */
+		{ "webhookUrl: \"https://[::ffff:10.0.0.1]/hook\"", false },
+		{ "webhookUrl: \"https://user:pw@your-app.com/hook\"", false },
+		{ "webhookUrl: \"ftp://your-app.com/hook\"", false },
+		{ "input: {text: \"x\", image: \"file:///etc/passwd\"}", false },
+		{ "input: {text: \"x\", image: \"https://169.254.169.254/latest/meta-data\"}", false },
+		{ "input: {text: \"x\", image: \"https://example.com/cat.png\"}", true },
+	};
+	fake.json = GENERATION;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char query[512];
+		const char *text = strncmp(cases[i].input, "input:", 6) ? "input: {text: \"x\"}, " : "";
+		snprintf(query, sizeof query, "mutation { generate(input: {type: IMAGE, %s%s}) { id } }", text,
+			 cases[i].input);
+		struct run r;
+		run_request(&r, query, NULL, NULL, false);
+		json_t *req = sent();
+		size_t ncalls = json_array_size(json_object_get(req, "calls"));
+		json_decref(req);
+		if (cases[i].accepted != (ncalls == 1))
+			fail_msg("case %zu: %s -> %s", i, cases[i].input, r.text);
+		if (!cases[i].accepted)
+			assert_non_null(strstr(r.text, "\"code\":\"INVALID_INPUT\""));
+		run_done(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +493,7 @@ int main(void)
 		cmocka_unit_test(insufficient_credits_nulls_data_and_keeps_details),
 		cmocka_unit_test(unauthenticated_stops_the_request),
 		cmocka_unit_test(request_level_refusals),
+		cmocka_unit_test(the_address_guard_refuses_urls_at_acceptance),
 		cmocka_unit_test(syntax_error_has_a_location),
 		cmocka_unit_test(validation_errors),
 		cmocka_unit_test(fragments_aliases_directives_typename),
