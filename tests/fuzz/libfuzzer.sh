@@ -16,12 +16,13 @@ mkdir -p "$out"
 cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I"$src/src" -I"$build/src" -DSRCDIR="\"$src\"")
 # shellcheck disable=SC2207 # (pkg-config's flags are words)
-deps=($(pkg-config --cflags --libs jansson libpq libcrypto))
+deps=($(pkg-config --cflags --libs jansson libpq libcrypto libcurl))
 # The engine's sources, plus the generated embedded-schema files (which sit
 # among the sources in an in-tree build: count each file once).
 declare -A seen=()
 engine=()
-for f in "$src"/src/graphql/*.c "$src"/src/common/*.c "$src"/src/db/*.c "$build"/src/graphql/*_sdl.c; do
+for f in "$src"/src/graphql/*.c "$src"/src/common/*.c "$src"/src/db/*.c "$src"/src/outbound/*.c \
+	"$build"/src/graphql/*_sdl.c; do
 	real=$(realpath "$f")
 	[[ -n ${seen[$real]:-} ]] && continue
 	seen[$real]=1
