@@ -680,10 +680,15 @@ struct conflicts {
 	struct conflict *first, *last;
 };
 
+/* Deeper than any valid document: selections nest at most GQL_MAX_DEPTH
+ * levels, fragments included. */
+#define OVERLAP_MAX_DEPTH (4 * GQL_MAX_DEPTH)
+
 struct ovl {
 	struct vctx *v;
 	unsigned long budget;
 	bool exhausted;
+	unsigned depth; /* nesting of sub-selection comparisons (find_conflict) */
 	/* field maps, by selection set address */
 	struct fieldmap **maps;
 	size_t nmaps, capmaps;
@@ -1141,6 +1146,14 @@ static struct conflict *find_conflict(struct ovl *o, bool parents_mutex, struct 
 	/* findConflictsBetweenSubSelectionSets */
 	const struct gql_definition *p1 = is_composite(f1->core) ? f1->core : NULL;
 	const struct gql_definition *p2 = is_composite(f2->core) ? f2->core : NULL;
+	/* A fragment that spreads itself inside a sub-selection would make
+	 * this comparison recurse without end (the fuzzer found it): past any
+	 * depth a valid document can reach, give up as "too complex". */
+	if (o->depth >= OVERLAP_MAX_DEPTH) {
+		o->exhausted = true;
+		return NULL;
+	}
+	o->depth++;
 	struct fieldmap *m1 = field_map(o, p1, f1->sel->selection_set);
 	struct fieldmap *m2 = field_map(o, p2, f2->sel->selection_set);
 	struct conflicts subs = { NULL, NULL };
@@ -1152,6 +1165,7 @@ static struct conflict *find_conflict(struct ovl *o, bool parents_mutex, struct 
 	for (size_t i = 0; i < m1->nfrags; i++)
 		for (size_t j = 0; j < m2->nfrags; j++)
 			collect_fragments(o, &subs, mutex, m1->frags[i], m2->frags[j]);
+	o->depth--;
 	if (!subs.first)
 		return NULL;
 	/* subfieldConflicts: one conflict whose reason lists the sub-conflicts */

@@ -493,9 +493,32 @@ static void large_selection_sets_are_fast(void **state)
 	run_done(&r);
 }
 
+/* Regression (found by libFuzzer): a fragment spreading itself inside a
+ * sub-selection made the overlapping-fields comparison recurse until the
+ * stack overflowed. It must end with validation errors instead. */
+static void self_spread_in_a_subselection_terminates(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+		"{ ...F } fragment F on Query { a: generation(id: \"x\") { ...F } a: generation(id: \"x\") { ...F } }",
+		"query Q($w: Be) { eneration(id: \"x\") { ...e ... on Gedion { id @includa(if: $w) } __tyAename } } "
+		"fragment F on Generprovidersation { sta: generatinullon(id: \"x\") { ...F ... on Gdersation { sta: "
+		"generatinullon(id: \"x\") { ...F ... on Gedion { id @include(if: $w) } __tyAena:e } } fragment F on "
+		"Geeeratiedion { id @include(if: $w) } __tyAena:e } } fragment F on Geeeration { status }",
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		struct run r;
+		run_request(&r, docs[i]);
+		assert_int_equal(r.res.fatal, API_ERR_VALIDATION);
+		assert_true(json_array_size(r.res.errors) > 0);
+		run_done(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(self_spread_in_a_subselection_terminates),
 		cmocka_unit_test(each_rule_reports_its_error),
 		cmocka_unit_test(valid_documents_have_no_errors),
 		cmocka_unit_test(operations_are_checked_each_on_its_own),
