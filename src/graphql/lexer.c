@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 void gql_lexer_init(struct gql_lexer *lx, struct arena *arena,
 		    const char *src, size_t len)
 {
@@ -106,53 +108,6 @@ static int32_t hex4(const unsigned char *s, size_t n, size_t i)
 	if ((a | b | c | d) < 0)
 		return -1;
 	return (int32_t)(a << 12 | b << 8 | c << 4 | d);
-}
-
-/*
- * Decodes the well-formed UTF-8 sequence at s[i] (s[i] >= 0x80) into *cp and
- * returns its length, or returns 0 for overlongs, encoded surrogates, code
- * points past U+10FFFF, stray continuation bytes and truncated sequences
- * (the table of Unicode 15, section 3.9, D92).
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
-{
-	unsigned c = s[i], lo = 0x80, hi = 0xBF;
-	size_t len;
-	uint32_t v;
-	if (c < 0xC2) {
-		return 0;
-	} else if (c < 0xE0) {
-		len = 2;
-		v = c & 0x1F;
-	} else if (c < 0xF0) {
-		len = 3;
-		v = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c < 0xF5) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n - i < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		unsigned b = s[i + k];
-		if (b < lo || b > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xBF;
-		v = v << 6 | (b & 0x3F);
-	}
-	*cp = v;
-	return len;
 }
 
 static size_t utf8_encode(char *out, uint32_t cp)

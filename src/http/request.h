@@ -60,7 +60,5 @@ void gql_params_fingerprint(const struct http_request *req, char out[65]);
  * length. Invalid escapes are kept as they are. */
 size_t url_decode(char *s, size_t len);
 
-/* True when s[0..len) is valid UTF-8 with no overlong forms or surrogates. */
-bool utf8_valid(const char *s, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/utf8.h"
 #include "http/auth.h"
 #include "http/request.h"
 #include "http/response.h"
