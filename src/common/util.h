@@ -22,4 +22,7 @@ void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* Milliseconds on the monotonic clock, for durations and deadlines. */
+long long monotonic_ms(void);
+
 #endif

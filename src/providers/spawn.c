@@ -22,13 +22,6 @@
 
 #include "common/util.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -107,7 +100,7 @@ bool spawn_run(const char *const *argv, const char *input, size_t input_len,
 	if (!input || input_len == 0)
 		close_fd(&in_p[1]);
 
-	long long deadline = now_ms() + (long long)timeout_seconds * 1000;
+	long long deadline = monotonic_ms() + (long long)timeout_seconds * 1000;
 	size_t written = 0;
 	int exec_errno = 0;
 	bool timed_out = false;
@@ -117,7 +110,7 @@ bool spawn_run(const char *const *argv, const char *input, size_t input_len,
 		if (out_p[0] >= 0) { i_out = n; fds[n++] = (struct pollfd){ out_p[0], POLLIN, 0 }; }
 		if (st_p[0] >= 0) { i_st = n; fds[n++] = (struct pollfd){ st_p[0], POLLIN, 0 }; }
 		if (in_p[1] >= 0) { i_in = n; fds[n++] = (struct pollfd){ in_p[1], POLLOUT, 0 }; }
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;
@@ -178,7 +171,7 @@ bool spawn_run(const char *const *argv, const char *input, size_t input_len,
 		}
 		/* Output closed but the program lives on (it closed its
 		 * stdout, or it was just killed): wait until the deadline. */
-		if (!timed_out && now_ms() >= deadline) {
+		if (!timed_out && monotonic_ms() >= deadline) {
 			timed_out = true;
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);

@@ -25,6 +25,7 @@
 #include "sched/claim.h"
 #include "sched/purge.h"
 #include "sched/run.h"
+#include "common/util.h"
 
 #define ONCE_BUDGET_MS 50000
 #define TICK_MS 1000
@@ -47,13 +48,6 @@ static const char usage_text[] =
 	"\n"
 	"Settings come from DOITONG_CONFIG (default /etc/doitong/doitong.conf) and\n"
 	"DOITONG_* environment variables (DOITONG_DSN, DOITONG_MEDIA_DIR, ...).\n";
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* mkdir -p path with mode for the directories it creates. */
 static int mkdir_p(const char *path, mode_t mode)
@@ -98,10 +92,10 @@ static void purge(struct sched *s, struct sched_purge *state)
 
 static int run_once(struct sched *s)
 {
-	long long end = now_ms() + ONCE_BUDGET_MS;
+	long long end = monotonic_ms() + ONCE_BUDGET_MS;
 	struct sched_purge state = { 0 };
 	purge(s, &state);
-	while (!stop_requested && now_ms() < end) {
+	while (!stop_requested && monotonic_ms() < end) {
 		int n = sched_run_batch(s, &stop_requested);
 		if (n < 0)
 			return 1;
@@ -171,7 +165,7 @@ static int run_loop(struct sched *s)
 	int listened_pid = 0, backoff = 1;
 	bool down = false;
 	struct sched_purge purge_state = { 0 };
-	long long next_purge_ms = now_ms();
+	long long next_purge_ms = monotonic_ms();
 	log_msg(LOG_INFO, "scheduler %s started (loop)", s->worker);
 	while (!stop_requested) {
 		bool ok = (!down || database_answers(s->cfg->dsn)) && db_ready(s->db) &&
@@ -192,9 +186,9 @@ static int run_loop(struct sched *s)
 			down = false;
 			backoff = 1;
 		}
-		if (now_ms() >= next_purge_ms && !stop_requested) {
+		if (monotonic_ms() >= next_purge_ms && !stop_requested) {
 			purge(s, &purge_state);
-			next_purge_ms = now_ms() + SCHED_PURGE_INTERVAL_MS;
+			next_purge_ms = monotonic_ms() + SCHED_PURGE_INTERVAL_MS;
 		}
 		if (n == 0 && !stop_requested && db_conn(s->db))
 			wait_for_work(db_conn(s->db));

@@ -31,13 +31,7 @@
 
 #include "common/log.h"
 #include "providers/provider.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "common/util.h"
 
 struct run_state {
 	struct sched *s;
@@ -53,7 +47,7 @@ static enum run_result transition(struct run_state *st, const char *function, co
 	struct db_error err;
 	json_t *out = NULL;
 	enum api_err rc = db_call(s->db, s->arena, function, nparams, params, &out, &err);
-	long long ms = now_ms() - st->started_ms;
+	long long ms = monotonic_ms() - st->started_ms;
 	const char *provider = st->job->provider ? st->job->provider : "?";
 	if (rc == API_OK) {
 		if (json_is_true(json_object_get(out, "cancelled"))) {
@@ -158,7 +152,7 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 		log_msg(LOG_WARN, "api.jobs_claim returned an element without an id; skipped");
 		return RUN_SKIPPED;
 	}
-	struct run_state st = { s, &job, now_ms() };
+	struct run_state st = { s, &job, monotonic_ms() };
 	struct provider_ctx ctx = { s->cfg, s->arena };
 	struct provider_outcome out;
 	memset(&out, 0, sizeof out);
@@ -196,7 +190,7 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 
 	log_msg(LOG_DEBUG, "job %s provider=%s adapter=%s%s outcome %s ms=%lld", job.id, provider,
 		ad ? ad->name : "-", job.test_mode ? " (test mode)" : "",
-		provider_outcome_name(out.kind), now_ms() - st.started_ms);
+		provider_outcome_name(out.kind), monotonic_ms() - st.started_ms);
 	enum run_result r = record(&st, &out);
 	if (r == RUN_CANCELLED && ad && ad->cancel) {
 		/* Stop upstream work nobody will collect. */
