@@ -76,7 +76,10 @@ bool provider_job_decode(json_t *obj, struct job *job)
 	if (!job->options)
 		job->options = obj_field(obj, "options");
 	job->status_name = str_field(obj, "status");
-	if (job->status_name && !strcmp(job->status_name, "PENDING"))
+	/* A fallback moves a PROCESSING job to another provider: it is
+	 * submitted again, so for the adapters it is PENDING. */
+	if (job->status_name && (!strcmp(job->status_name, "PENDING") ||
+				 json_is_true(json_object_get(obj, "awaitingSubmit"))))
 		job->status = JOB_PENDING;
 	else if (job->status_name && !strcmp(job->status_name, "PROCESSING"))
 		job->status = JOB_PROCESSING;
@@ -90,6 +93,11 @@ bool provider_job_decode(json_t *obj, struct job *job)
 	job->time_limit = int_field(obj, "timeLimit");
 	job->started_at = str_field(obj, "startedAt");
 	job->created_at = str_field(obj, "createdAt");
+	job->route = str_field(obj, "route");
+	job->upstream_model = str_field(obj, "upstreamModel");
+	job->base_url = str_field(obj, "baseUrl");
+	job->key_env = str_field(obj, "keyEnv");
+	job->auto_selected = json_is_true(json_object_get(obj, "autoSelected"));
 	return true;
 }
 
@@ -151,6 +159,7 @@ const char *provider_outcome_name(enum provider_outcome_kind kind)
 	case PROVIDER_COMPLETED: return "completed";
 	case PROVIDER_FAILED: return "failed";
 	case PROVIDER_RETRY_LATER: return "retry-later";
+	case PROVIDER_SUBMIT_UNKNOWN: return "submit-unknown";
 	}
 	return "?";
 }

@@ -42,19 +42,38 @@ struct job {
 	int time_limit;                /* seconds */
 	const char *started_at;
 	const char *created_at;
+	const char *route;             /* direct, fal, replicate */
+	const char *upstream_model;    /* the upstream's model string */
+	const char *base_url;          /* catalog override of the upstream's base URL, or NULL */
+	const char *key_env;           /* environment variable holding the API key, or NULL */
+	bool auto_selected;            /* the server chose the provider (fallback allowed) */
 };
+
+struct http_client;
 
 struct provider_ctx {
 	const struct config *cfg;
 	struct arena *arena;
+	struct http_client *http;      /* the scheduler's outbound client (src/outbound/http.h) */
 };
 
 enum provider_outcome_kind {
 	PROVIDER_SUBMITTED,    /* accepted upstream: task_id */
 	PROVIDER_RUNNING,      /* progress, next_poll_seconds */
 	PROVIDER_COMPLETED,    /* url, path (local file or NULL), metadata */
-	PROVIDER_FAILED,       /* code, message */
-	PROVIDER_RETRY_LATER   /* retry_seconds; nothing changed upstream */
+	PROVIDER_FAILED,       /* code, message, fault */
+	PROVIDER_RETRY_LATER,  /* retry_seconds; nothing changed upstream (429, throttled) */
+	PROVIDER_SUBMIT_UNKNOWN /* the submit was sent but its answer was lost (time-out):
+	                           the job must be reconciled, never blindly resubmitted */
+};
+
+/* Whose fault a failure is: it decides circuit breakers and fallback. */
+enum provider_fault {
+	FAULT_REQUEST = 0,     /* this request can't succeed anywhere like this: 4xx
+	                          validation, moderation, unusable input (no fallback) */
+	FAULT_UPSTREAM,        /* the provider's: 5xx, connection, overload, malformed
+	                          answer, time limit (counts toward its breaker; an
+	                          auto-selected job falls back to the next provider) */
 };
 
 struct provider_outcome {
@@ -67,7 +86,10 @@ struct provider_outcome {
 	json_t *metadata;          /* COMPLETED: object owned by the arena, or NULL */
 	enum api_err code;         /* FAILED: e.g. API_ERR_GENERATION_FAILED */
 	const char *message;       /* FAILED: client-facing, no secrets */
-	int retry_seconds;         /* RETRY_LATER */
+	enum provider_fault fault; /* FAILED */
+	const char *upstream_status; /* raw upstream status or HTTP code for the attempt
+	                                record ("503", "failed", "SAFETY.INPUT"), or NULL */
+	int retry_seconds;         /* RETRY_LATER, SUBMIT_UNKNOWN: when to look again */
 };
 
 typedef void provider_fn(const struct job *job, const struct provider_ctx *ctx,
@@ -82,6 +104,10 @@ struct provider_adapter {
 	provider_fn *submit;
 	provider_fn *poll;
 	provider_fn *cancel;       /* may be NULL */
+	provider_fn *reconcile;    /* a submit whose outcome is unknown: look the job up
+	                              upstream (e.g. by external task id) and answer like
+	                              poll; FAILED with FAULT_UPSTREAM when it is not there.
+	                              NULL: such a job fails (and falls back when it may) */
 };
 
 /* The adapter name test-mode jobs run under, whatever their provider (SPEC §3). */

@@ -122,6 +122,7 @@ static enum run_result record(struct run_state *st, const struct provider_outcom
 		log_msg(LOG_INFO, "job %s failing: %s", job->id, msg);
 		return transition(st, "api.job_fail", "FAILED", 4, params);
 	}
+	case PROVIDER_SUBMIT_UNKNOWN: /* the in-flight mark stays: reconciled when claimed again */
 	case PROVIDER_RETRY_LATER: {
 		int secs = out->retry_seconds > 0 ? out->retry_seconds : 5;
 		if (pending) {
