@@ -154,7 +154,7 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 		return RUN_SKIPPED;
 	}
 	struct run_state st = { s, &job, monotonic_ms() };
-	struct provider_ctx ctx = { s->cfg, s->arena };
+	struct provider_ctx ctx = { s->cfg, s->arena, NULL };
 	struct provider_outcome out;
 	memset(&out, 0, sizeof out);
 	const char *provider = job.provider ? job.provider : job.adapter ? job.adapter : "?";

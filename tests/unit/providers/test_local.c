@@ -302,7 +302,7 @@ static void run_job(struct fixture *f, const char *json, struct provider_outcome
 	arena_defer(f->arena, (void (*)(void *))json_decref, j);
 	struct job job;
 	assert_true(provider_job_decode(j, &job));
-	struct provider_ctx ctx = { &f->cfg, f->arena };
+	struct provider_ctx ctx = { &f->cfg, f->arena, NULL };
 	const struct provider_adapter *ad = provider_find("local");
 	assert_non_null(ad);
 	ad->submit(&job, &ctx, out);
