@@ -31,6 +31,7 @@ BEGIN
   RETURNING g.* INTO v_gen;
   PERFORM internal.attempt_close(v_gen, 'CANCELLED', NULL, NULL, NULL, false, p_now);
   PERFORM internal.credits_settle(v_gen, 'release', p_now);
+  PERFORM internal.webhook_enqueue(v_gen, p_now);
   RETURN true;
 END
 $$;

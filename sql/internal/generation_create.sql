@@ -21,10 +21,11 @@ BEGIN
 
   INSERT INTO internal.generations
     (id, account_id, test_mode, type, provider, model, priority, auto_selected,
-     input, options, webhook_url, credit_cost, estimated_time, next_run_at, created_at)
+     requested_model, input, options, webhook_url, credit_cost, estimated_time, next_run_at,
+     created_at)
   VALUES
     (v_id, p_account, p_test, v_req->>'type', v_route->>'provider', v_route->>'model',
-     v_req->>'priority', (v_route->>'autoSelected')::boolean,
+     v_req->>'priority', (v_route->>'autoSelected')::boolean, v_req->>'model',
      v_req->'input', v_req->'options', v_req->>'webhookUrl',
      (v_route->>'creditCost')::bigint, (v_route->>'estimatedTime')::integer, p_now, p_now)
   RETURNING * INTO v_gen;

@@ -3,7 +3,11 @@
 -- input, options (as the client sent them), effectiveOptions (defaults merged),
 -- status, upstreamTaskId, testMode, progress, pollInterval, timeLimit (seconds),
 -- startedAt, createdAt, autoSelected, attempts (count), submitInFlight,
--- webhookUrl, accountId}.
+-- webhookUrl, accountId, awaitingSubmit, attemptStartedAt, baseUrl, keyEnv}.
+-- awaitingSubmit: submit (again) rather than poll; true for PENDING jobs and
+-- for PROCESSING jobs a fallback moved to another provider.
+-- attemptStartedAt: when the open attempt started (its provider's time limit
+-- counts from there), else NULL.
 -- submitInFlight is true when a previous worker called job_submitting and
 -- never reported the outcome: the job must be reconciled, not resubmitted.
 CREATE OR REPLACE FUNCTION internal.job_json(p_gen internal.generations, p_provider internal.providers)
@@ -37,6 +41,12 @@ BEGIN
                                WHERE a.generation_id = p_gen.id AND a.finished_at IS NULL
                                  AND a.status = 'PENDING'),
     'webhookUrl', p_gen.webhook_url,
-    'accountId', p_gen.account_id);
+    'accountId', p_gen.account_id,
+    'awaitingSubmit', p_gen.awaiting_submit,
+    'attemptStartedAt', (SELECT internal.iso_time(a.started_at) FROM internal.generation_attempts a
+                          WHERE a.generation_id = p_gen.id AND a.finished_at IS NULL
+                          ORDER BY a.attempt_no DESC LIMIT 1),
+    'baseUrl', p_provider.base_url,
+    'keyEnv', p_provider.key_env);
 END
 $$;

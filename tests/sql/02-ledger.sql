@@ -43,7 +43,7 @@ SELECT ok(tests.ledger_consistent(), 'consistent after capture');
 -- release on failure
 SELECT api.generate(:'key', '{"type":"AUDIO","provider":"elevenlabs","input":{"text":"Fails"}}')->>'id' AS g2 \gset
 SELECT tests.lease(:'g2', 'w1');
-SELECT is(internal.job_fail(:'g2', 'w1', 'GENERATION_FAILED', 'upstream said no', now())->>'status', 'FAILED', 'job_fail fails');
+SELECT is(internal.job_fail(:'g2', 'w1', 'GENERATION_FAILED', 'upstream said no', NULL, 'REQUEST', now())->>'status', 'FAILED', 'job_fail fails');
 SELECT results_eq(format($$SELECT kind, balance_delta, reserved_delta FROM internal.credit_ledger WHERE generation_id = %L ORDER BY id$$, :'g2'),
                   $$VALUES ('reserve'::text, 0::bigint, 600::bigint), ('release', 0, -600)$$, 'release row (0, -600) on failure');
 SELECT results_eq(format($$SELECT balance, reserved FROM internal.wallets WHERE account_id = %L AND NOT test_mode$$, :'acc'),

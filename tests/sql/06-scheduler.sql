@@ -33,12 +33,14 @@ SELECT results_eq(format($$SELECT lease_owner, lease_until FROM internal.generat
                   format($$VALUES ('w1'::text, %L::timestamptz + interval '60 seconds')$$, :t1),
                   'the lease is the worker and now + lease seconds');
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((:'c1'::jsonb)->0) k),
-          ARRAY['accountId','adapter','attempts','autoSelected','createdAt','effectiveOptions','id','input','model','options',
+          ARRAY['accountId','adapter','attemptStartedAt','attempts','autoSelected','awaitingSubmit','baseUrl','createdAt',
+                'effectiveOptions','id','input','keyEnv','model','options',
                 'pollInterval','progress','provider','route','startedAt','status','submitInFlight','testMode','timeLimit',
                 'type','upstreamModel','upstreamTaskId','webhookUrl'],
           'claim element fields');
 SELECT is(((:'c1'::jsonb)->0) - 'accountId' - 'id' - 'createdAt',
           '{"type":"AUDIO","input":{"text":"one"},"model":"eleven_multilingual_v2","route":"direct","status":"PENDING",
+            "awaitingSubmit":true,"attemptStartedAt":null,"baseUrl":null,"keyEnv":"DOITONG_ELEVENLABS_KEY",
             "adapter":"elevenlabs","options":{},"attempts":0,"progress":0,"provider":"elevenlabs","testMode":false,
             "startedAt":null,"timeLimit":120,"webhookUrl":null,"autoSelected":false,"pollInterval":1,
             "upstreamModel":"eleven_multilingual_v2","submitInFlight":false,"upstreamTaskId":null,
@@ -98,7 +100,7 @@ SELECT throws_ok(format($$SELECT internal.job_complete(%L, 'w4', 'https://x', NU
                  'completing twice: QA409');
 
 -- ------------------------------------------------------------ failure from PENDING (j2, held by w3)
-SELECT internal.job_fail(:'j2', 'w3', 'SAFETY.INPUT.TEXT', 'The prompt was refused.', :t3) AS f \gset
+SELECT internal.job_fail(:'j2', 'w3', 'SAFETY.INPUT.TEXT', 'The prompt was refused.', NULL, 'REQUEST', :t3) AS f \gset
 SELECT is((:'f'::jsonb)->'error', '{"code":"GENERATION_FAILED","message":"The prompt was refused."}'::jsonb,
           'job_fail: error {code, message}, code normalized to an ErrorCode');
 SELECT ok((:'f'::jsonb)->>'status' = 'FAILED' AND (:'f'::jsonb)->>'errorCode' = 'GENERATION_FAILED', 'FAILED with errorCode');

@@ -158,7 +158,7 @@ SELECT ok(tests.ledger_consistent(), 'after capture');
 SELECT (internal.request_execute(:'key', tests.request(jsonb_build_array(tests.local_generate('to fail')), true), :t)
         ->'results'->0->'data'->>'id') AS fgid \gset
 SELECT tests.lease(:'fgid', 'w') IS NULL AS ignored \gset
-SELECT internal.job_fail(:'fgid', 'w', 'GENERATION_FAILED', 'no', now()) IS NOT NULL AS ignored \gset
+SELECT internal.job_fail(:'fgid', 'w', 'GENERATION_FAILED', 'no', NULL, 'REQUEST', now()) IS NOT NULL AS ignored \gset
 SELECT is((SELECT array_agg(kind ORDER BY id) FROM internal.credit_ledger WHERE generation_id = :'fgid'),
           ARRAY['reserve', 'release'], 'failure releases');
 SELECT admin.credits_add(:'acc', -5, 'correction') IS NOT NULL AS ignored \gset

@@ -65,7 +65,7 @@ BEGIN
   IF p_status = 'COMPLETED' THEN
     PERFORM internal.job_complete(v_id, 'tests', 'https://media.example/' || v_id || '.wav', '{"format":"wav"}', now());
   ELSIF p_status = 'FAILED' THEN
-    PERFORM internal.job_fail(v_id, 'tests', 'GENERATION_FAILED', 'failed on purpose', now());
+    PERFORM internal.job_fail(v_id, 'tests', 'GENERATION_FAILED', 'failed on purpose', NULL, 'REQUEST', now());
   ELSIF p_status = 'CANCELLED' THEN
     PERFORM internal.generation_cancel(p_account, false, v_id, now());
   END IF;
