@@ -22,7 +22,11 @@
 #define DOITONG_SAMPLESDIR "/usr/share/doitong/samples"
 #endif
 
-enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG };
+/* SETTING_SECONDS: a comma-separated list of 1..86400 second waits (at most
+ * SECONDS_LIST_MAX), kept as a PostgreSQL array literal "{5,300}"; "" = NULL. */
+enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG, SETTING_SECONDS };
+
+#define SECONDS_LIST_MAX 20
 
 struct setting {
 	const char *key;
@@ -40,11 +44,52 @@ static const struct setting settings[] = {
 	S("log_level", SETTING_STRING, log_level, "info"),
 	S("log_file", SETTING_STRING, log_file, ""),
 	S("webhook_allow_private", SETTING_BOOL, webhook_allow_private, "false"),
+	S("outbound_allow_loopback", SETTING_BOOL, outbound_allow_loopback, "false"),
+	S("webhook_retry_schedule", SETTING_SECONDS, webhook_retry_schedule, ""),
+	S("scheduler_lease_seconds", SETTING_LONG, scheduler_lease_seconds, "120"),
 	S("max_body_bytes", SETTING_LONG, max_body_bytes, "1048576"),
 	S("espeak_bin", SETTING_STRING, espeak_bin, "espeak-ng"),
 	S("samples_dir", SETTING_STRING, samples_dir, DOITONG_SAMPLESDIR),
 };
 #undef S
+
+/* Parses "5, 300,1800" into "{5,300,1800}" (malloc'd; NULL for ""). */
+static int parse_seconds(const char *key, const char *value, char **out, char *err, size_t errlen)
+{
+	char buf[SECONDS_LIST_MAX * 7 + 3] = "{";
+	size_t used = 1;
+	int n = 0;
+	const char *p = value;
+	*out = NULL;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return 0;
+	for (;;) {
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (errno || end == p || v < 1 || v > 86400 || ++n > SECONDS_LIST_MAX) {
+			snprintf(err, errlen, "%s: expected up to %d comma-separated waits of 1 to 86400 "
+				 "seconds, got \"%s\"", key, SECONDS_LIST_MAX, value);
+			return -1;
+		}
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%ld", n > 1 ? "," : "", v);
+		p = end;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (*p != ',') {
+			snprintf(err, errlen, "%s: expected a comma after %ld in \"%s\"", key, v, value);
+			return -1;
+		}
+		p++;
+	}
+	snprintf(buf + used, sizeof buf - used, "}");
+	*out = xstrdup(buf);
+	return 0;
+}
 
 static int apply(struct config *cfg, const struct setting *s, const char *value,
 		 char *err, size_t errlen)
@@ -79,6 +124,14 @@ static int apply(struct config *cfg, const struct setting *s, const char *value,
 			return -1;
 		}
 		*slot = v;
+		return 0;
+	}
+	case SETTING_SECONDS: {
+		char **slot = (char **)(void *)field, *list;
+		if (parse_seconds(s->key, value, &list, err, errlen))
+			return -1;
+		free(*slot);
+		*slot = list;
 		return 0;
 	}
 	}
@@ -169,7 +222,7 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < ARRAY_LEN(settings); i++)
-		if (settings[i].kind == SETTING_STRING) {
+		if (settings[i].kind == SETTING_STRING || settings[i].kind == SETTING_SECONDS) {
 			char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
 			free(*slot);
 			*slot = NULL;

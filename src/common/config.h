@@ -17,7 +17,10 @@ struct config {
 	char *sql_dir;        /* migrations and function files */
 	char *log_level;
 	char *log_file;       /* append log lines here instead of stderr ("" = stderr) */
-	bool webhook_allow_private;
+	bool webhook_allow_private;   /* http and private addresses for webhooks and inputs */
+	bool outbound_allow_loopback; /* 127.0.0.0/8 and ::1 only (the test stack) */
+	char *webhook_retry_schedule; /* "{5,300,...}" for api.webhooks_report, or NULL (SPEC §9's) */
+	long scheduler_lease_seconds; /* how long a claimed job or delivery is ours */
 	long max_body_bytes;
 	char *espeak_bin;     /* the local speech provider's program */
 	char *samples_dir;    /* test mode's sample results (share/samples) */

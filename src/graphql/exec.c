@@ -301,8 +301,9 @@ static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel,
 		if (!json_is_string(value))
 			continue;
 		char why[160];
-		bool allow = c->env->allow_private_urls;
-		if (addr_url_check(json_string_value(value), allow, allow, why, sizeof why) == ADDR_URL_OK)
+		bool priv = c->env->allow_private_urls, lo = c->env->allow_loopback_urls;
+		if (addr_url_check_lo(json_string_value(value), priv || lo, lo, priv, why, sizeof why) ==
+		    ADDR_URL_OK)
 			continue;
 		json_t *extra = json_pack("{s:s}", "field", arena_printf(c->a, "input.%s", names[i]));
 		arena_defer(c->a, (void (*)(void *))json_decref, extra);

@@ -41,6 +41,7 @@ struct gql_env {
 	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName */
 	const char *persist_sha;     /* APQ: store the query under this hash, or NULL */
 	bool allow_private_urls;     /* the operator allows http and private addresses (SPEC §9) */
+	bool allow_loopback_urls;    /* http and loopback only (the test stack's 127.0.0.1) */
 };
 
 struct gql_result {

@@ -93,6 +93,7 @@ bool provider_job_decode(json_t *obj, struct job *job)
 	job->time_limit = int_field(obj, "timeLimit");
 	job->started_at = str_field(obj, "startedAt");
 	job->created_at = str_field(obj, "createdAt");
+	job->attempt_started_at = str_field(obj, "attemptStartedAt");
 	job->route = str_field(obj, "route");
 	job->upstream_model = str_field(obj, "upstreamModel");
 	job->base_url = str_field(obj, "baseUrl");

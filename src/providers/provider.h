@@ -42,6 +42,7 @@ struct job {
 	int time_limit;                /* seconds */
 	const char *started_at;
 	const char *created_at;
+	const char *attempt_started_at; /* start of the open attempt, or NULL */
 	const char *route;             /* direct, fal, replicate */
 	const char *upstream_model;    /* the upstream's model string */
 	const char *base_url;          /* catalog override of the upstream's base URL, or NULL */

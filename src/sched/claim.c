@@ -50,7 +50,7 @@ enum api_err sched_claim(struct sched *s, int limit, int lease_seconds, json_t *
 int sched_run_batch(struct sched *s, const volatile sig_atomic_t *stop)
 {
 	json_t *jobs;
-	enum api_err rc = sched_claim(s, SCHED_BATCH, SCHED_LEASE_SECONDS, &jobs);
+	enum api_err rc = sched_claim(s, SCHED_BATCH, (int)s->cfg->scheduler_lease_seconds, &jobs);
 	if (rc != API_OK) {
 		db_end_request(s->db);
 		arena_reset(s->arena);

@@ -12,7 +12,6 @@
 #include "sched/run.h"
 
 #define SCHED_BATCH 16
-#define SCHED_LEASE_SECONDS 120
 
 /* Writes "<hostname>:<pid>" into buf. */
 void sched_worker_id(char *buf, size_t buflen);
@@ -25,7 +24,8 @@ void sched_worker_id(char *buf, size_t buflen);
 enum api_err sched_claim(struct sched *s, int limit, int lease_seconds, json_t **jobs);
 
 /*
- * One pass: claims a batch of SCHED_BATCH jobs and runs them one by one,
+ * One pass: claims a batch of SCHED_BATCH jobs (leased for the setting
+ * scheduler_lease_seconds) and runs them one by one,
  * ending the database request and resetting s->arena after the claim and
  * after each job. Stops early (leaving the rest to their lease) when *stop
  * becomes non-zero (stop may be NULL) or the database fails.

@@ -1,6 +1,7 @@
 /*
  * main.c - doitong-scheduler: the command line and the two loops.
  *
+ * Work is due jobs (claim.c, run.c) and due webhook deliveries (deliver.c).
  * --once (cron): purge, then claim and run batches until nothing is due or
  * ~50 s have passed. --loop (daemon): LISTEN doitong_jobs, run due work,
  * purge about once a minute, and when idle wait on the connection's socket
@@ -22,7 +23,9 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "db/db.h"
+#include "outbound/http.h"
 #include "sched/claim.h"
+#include "sched/deliver.h"
 #include "sched/purge.h"
 #include "sched/run.h"
 #include "common/util.h"
@@ -90,13 +93,24 @@ static void purge(struct sched *s, struct sched_purge *state)
 	arena_reset(s->arena);
 }
 
+/* One batch of jobs, then one of webhook deliveries: how much was claimed,
+ * or -1 when the database failed. */
+static int run_due_work(struct sched *s)
+{
+	int jobs = sched_run_batch(s, &stop_requested);
+	if (jobs < 0 || stop_requested)
+		return jobs;
+	int deliveries = sched_deliver_batch(s, &stop_requested);
+	return deliveries < 0 ? -1 : jobs + deliveries;
+}
+
 static int run_once(struct sched *s)
 {
 	long long end = monotonic_ms() + ONCE_BUDGET_MS;
 	struct sched_purge state = { 0 };
 	purge(s, &state);
 	while (!stop_requested && monotonic_ms() < end) {
-		int n = sched_run_batch(s, &stop_requested);
+		int n = run_due_work(s);
 		if (n < 0)
 			return 1;
 		if (n == 0)
@@ -170,7 +184,7 @@ static int run_loop(struct sched *s)
 	while (!stop_requested) {
 		bool ok = (!down || database_answers(s->cfg->dsn)) && db_ready(s->db) &&
 			  ensure_listen(s->db, &listened, &listened_pid);
-		int n = ok ? sched_run_batch(s, &stop_requested) : -1;
+		int n = ok ? run_due_work(s) : -1;
 		if (n < 0) {
 			if (!down)
 				log_msg(LOG_ERROR, "database unavailable; retrying with backoff up to %d s",
@@ -249,8 +263,9 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
-	struct sched s = { db, arena_new(64 * 1024), &cfg, worker };
+	struct sched s = { db, arena_new(64 * 1024), &cfg, worker, http_client_new() };
 	int rc = mode == 1 ? run_once(&s) : run_loop(&s);
+	http_client_free(s.http);
 	arena_free(s.arena);
 	db_close(db);
 	config_free(&cfg);

@@ -1,25 +1,31 @@
 /*
  * run.c - one claimed job, one adapter call, one api call per transition.
  *
- * PENDING jobs go to the adapter's submit, PROCESSING jobs to its poll.
+ * Jobs awaiting submit (PENDING, or PROCESSING after a fallback moved them to
+ * another provider) go to the adapter's submit, the others to its poll.
  * Test-mode jobs (dt_test_ keys) always go to the `simulate` adapter, whatever
  * their provider or type: test mode calls no upstream (SPEC §3). Before an
  * adapter that calls an upstream submits, api.job_submitting records that a
  * submit is in flight; a job claimed with submitInFlight set is never
- * submitted a second time (until upstream reconciliation exists it fails and
- * is refunded). Offline adapters (local, simulate) have no upstream to
+ * submitted a second time: the adapter's reconcile looks it up upstream, and
+ * without one the job fails as the provider's fault (so an auto-selected job
+ * falls back to another provider). Offline adapters (local, simulate) have no upstream to
  * double-submit and skip that step. job_complete and job_fail step a PENDING
  * job through PROCESSING themselves, so a synchronous completion is one call.
  * Jobs whose adapter is not built in fail with GENERATION_FAILED without any
- * upstream call; so do PROCESSING jobs past the provider's time limit.
+ * upstream call; so do PROCESSING jobs past the provider's time limit
+ * (counted from the current attempt's start); both are the provider's fault.
  * Outcome -> api call:
  *   SUBMITTED   job_submitted(id, worker, task)
  *   RUNNING     PENDING: job_submitted; PROCESSING: job_progress(progress, next poll)
  *   COMPLETED   job_complete(id, worker, url, metadata); the stored file is
  *               deleted when the job was cancelled meanwhile
- *   FAILED      job_fail(id, worker, code, message)
+ *   FAILED      job_fail(id, worker, code, message, upstream status, fault):
+ *               the SQL side decides between a fallback and the end
  *   RETRY_LATER PROCESSING: job_progress(current progress, retry seconds);
- *               PENDING: nothing (the lease expires and the job is claimed again)
+ *               awaiting submit: job_defer (the upstream turned it away)
+ *   SUBMIT_UNKNOWN job_submit_unknown: the in-flight attempt stays open and
+ *               the next claim reconciles it
  */
 #include "sched/run.h"
 
@@ -55,7 +61,12 @@ static enum run_result transition(struct run_state *st, const char *function, co
 				st->job->id, provider, to, ms);
 			return RUN_CANCELLED;
 		}
-		log_msg(LOG_INFO, "job %s provider=%s -> %s ms=%lld", st->job->id, provider, to, ms);
+		json_t *fallback = json_object_get(out, "fallback");
+		if (fallback)
+			log_msg(LOG_INFO, "job %s provider=%s failed; falls back to %s ms=%lld", st->job->id,
+				provider, json_string_value(json_object_get(fallback, "to")), ms);
+		else
+			log_msg(LOG_INFO, "job %s provider=%s -> %s ms=%lld", st->job->id, provider, to, ms);
 		return RUN_DONE;
 	}
 	if (!strcmp(err.sqlstate, "QA409")) {
@@ -118,17 +129,26 @@ static enum run_result record(struct run_state *st, const struct provider_outcom
 	case PROVIDER_FAILED: {
 		enum api_err code = out->code == API_OK ? API_ERR_GENERATION_FAILED : out->code;
 		const char *msg = out->message ? out->message : api_err_message(code);
-		const char *params[] = { job->id, s->worker, api_err_code(code), msg };
-		log_msg(LOG_INFO, "job %s failing: %s", job->id, msg);
-		return transition(st, "api.job_fail", "FAILED", 4, params);
+		const char *fault = out->fault == FAULT_UPSTREAM ? "UPSTREAM" : "REQUEST";
+		const char *params[] = { job->id, s->worker, api_err_code(code), msg,
+					 out->upstream_status, fault };
+		log_msg(LOG_INFO, "job %s failing (%s fault%s%s): %s", job->id, fault,
+			out->upstream_status ? ", upstream " : "",
+			out->upstream_status ? out->upstream_status : "", msg);
+		return transition(st, "api.job_fail", "FAILED", 6, params);
 	}
-	case PROVIDER_SUBMIT_UNKNOWN: /* the in-flight mark stays: reconciled when claimed again */
+	case PROVIDER_SUBMIT_UNKNOWN: {
+		int secs = out->retry_seconds > 0 ? out->retry_seconds : 5;
+		const char *params[] = { job->id, s->worker, int_text(s->arena, secs),
+					 out->upstream_status ? out->upstream_status : "submit outcome unknown" };
+		return transition(st, "api.job_submit_unknown", "reconcile later", 4, params);
+	}
 	case PROVIDER_RETRY_LATER: {
 		int secs = out->retry_seconds > 0 ? out->retry_seconds : 5;
 		if (pending) {
-			log_msg(LOG_INFO, "job %s provider=%s not submitted; retry when the lease ends",
-				job->id, job->provider ? job->provider : "?");
-			return RUN_DONE;
+			const char *params[] = { job->id, s->worker, int_text(s->arena, secs),
+						 out->upstream_status, out->message };
+			return transition(st, "api.job_defer", "deferred", 5, params);
 		}
 		const char *params[] = { job->id, s->worker, int_text(s->arena, job->progress),
 					 int_text(s->arena, secs) };
@@ -141,7 +161,8 @@ static enum run_result record(struct run_state *st, const struct provider_outcom
 /* True when a PROCESSING job has run longer than its provider allows. */
 static bool past_time_limit(const struct job *job)
 {
-	long long started = provider_parse_utc(job->started_at);
+	long long started = provider_parse_utc(job->attempt_started_at ? job->attempt_started_at
+							    : job->started_at);
 	return job->status == JOB_PROCESSING && job->time_limit > 0 && started > 0 &&
 	       (long long)time(NULL) > started + job->time_limit;
 }
@@ -154,7 +175,7 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 		return RUN_SKIPPED;
 	}
 	struct run_state st = { s, &job, monotonic_ms() };
-	struct provider_ctx ctx = { s->cfg, s->arena, NULL };
+	struct provider_ctx ctx = { s->cfg, s->arena, s->http };
 	struct provider_outcome out;
 	memset(&out, 0, sizeof out);
 	const char *provider = job.provider ? job.provider : job.adapter ? job.adapter : "?";
@@ -169,14 +190,23 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 	if (!ad) {
 		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
 			      "No adapter for provider '%s' is built into this server yet.", provider);
+		out.fault = FAULT_UPSTREAM;
 	} else if (past_time_limit(&job)) {
 		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
 			      "The generation did not finish within the provider's time limit of %d seconds.",
 			      job.time_limit);
+		out.fault = FAULT_UPSTREAM;
+		out.upstream_status = "time limit";
 	} else if (job.status == JOB_PENDING && !ad->offline && job.submit_in_flight) {
-		provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
-			      "An earlier submit to provider '%s' ended with an unknown outcome; "
-			      "the generation was stopped rather than submitted twice.", provider);
+		if (ad->reconcile) {
+			ad->reconcile(&job, &ctx, &out);
+		} else {
+			provider_fail(&out, &ctx, API_ERR_GENERATION_FAILED,
+				      "An earlier submit to provider '%s' ended with an unknown outcome; "
+				      "it was not submitted there twice.", provider);
+			out.fault = FAULT_UPSTREAM;
+			out.upstream_status = "submit outcome unknown";
+		}
 	} else if (job.status == JOB_PENDING) {
 		if (!ad->offline) {
 			const char *params[] = { job.id, s->worker };

@@ -15,11 +15,14 @@
 #include "common/config.h"
 #include "db/db.h"
 
+struct http_client;
+
 struct sched {
 	struct db *db;
 	struct arena *arena;          /* reset by the caller after each job */
 	const struct config *cfg;
 	const char *worker;           /* "<hostname>:<pid>" */
+	struct http_client *http;     /* outbound client for adapters and webhooks */
 };
 
 enum run_result {

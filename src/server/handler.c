@@ -94,7 +94,7 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	if (key)
 		auth_hash_key(key, key_len, key_hash);
 	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL,
-			       srv->cfg.webhook_allow_private };
+			       srv->cfg.webhook_allow_private, srv->cfg.outbound_allow_loopback };
 	struct gql_result result;
 	struct apq_outcome apq = { 0 };
 	if (rc == API_OK) {

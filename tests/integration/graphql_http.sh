@@ -124,6 +124,8 @@ guard "webhookUrl http://127.0.0.1 is accepted where the operator allows it" "ht
 guard "webhookUrl with credentials is refused" "https://user:pw@example.com/hook" refused
 guard "webhookUrl with another scheme is refused" "gopher://example.com/hook" refused
 guard "webhookUrl to a multicast address is refused even so" "http://224.0.0.1/hook" refused
+guard "webhookUrl to a private address is refused (only loopback is let through)" "http://10.0.0.1/hook" refused
+guard "webhookUrl to link-local (cloud metadata) is refused" "http://169.254.169.254/latest" refused
 guard "webhookUrl with an IPv6 zone id is refused" "http://[fe80::1%25eth0]/hook" refused
 
 # --- graphql-http's audit suite (the spec's reference audits) -------------------

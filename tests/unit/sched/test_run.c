@@ -85,9 +85,26 @@ static void fake_cancel(const struct job *job, const struct provider_ctx *ctx,
 	cancel_calls++;
 }
 
+static int reconcile_calls;
+
+static void fake_reconcile(const struct job *job, const struct provider_ctx *ctx,
+			   struct provider_outcome *out)
+{
+	(void)job;
+	(void)ctx;
+	reconcile_calls++;
+	*out = scripted;
+}
+
 static const struct provider_adapter fake_async = {
 	.name = "fake", .synchronous = false, .offline = false,
 	.submit = fake_step, .poll = fake_step, .cancel = fake_cancel,
+};
+
+/* The same upstream, able to look a lost submit up. */
+static const struct provider_adapter fake_reconciling = {
+	.name = "fake-rec", .synchronous = false, .offline = false,
+	.submit = fake_step, .poll = fake_step, .cancel = NULL, .reconcile = fake_reconcile,
 };
 
 static const struct provider_adapter fake_sim = {
@@ -100,6 +117,8 @@ const struct provider_adapter *__wrap_provider_find(const char *adapter)
 	snprintf(last_find, sizeof last_find, "%s", adapter ? adapter : "<NULL>");
 	if (adapter && !strcmp(adapter, "fake"))
 		return &fake_async;
+	if (adapter && !strcmp(adapter, "fake-rec"))
+		return &fake_reconciling;
 	if (adapter && !strcmp(adapter, "simulate"))
 		return fake_simulate ? &fake_sim : __real_provider_find(adapter);
 	return NULL;
@@ -129,6 +148,7 @@ static int setup(void **state)
 	memset(&scripted, 0, sizeof scripted);
 	cancel_calls = 0;
 	step_calls = 0;
+	reconcile_calls = 0;
 	last_find[0] = '\0';
 	fake_simulate = false;
 	*state = &f;
@@ -158,12 +178,15 @@ static void unknown_adapter_fails_from_pending(void **state)
 	expect_call("api.job_fail", NULL, "{}");
 	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"minimax\",\"adapter\":\"task_api\","
 				"\"status\":\"PENDING\",\"type\":\"VIDEO\"}"), RUN_DONE);
-	assert_int_equal(last_nparams, 4);
+	assert_int_equal(last_nparams, 6);
 	assert_string_equal(last_params[0], "gen_1");
 	assert_string_equal(last_params[1], "host:1");
 	assert_string_equal(last_params[2], "GENERATION_FAILED");
 	assert_string_equal(last_params[3],
 			    "No adapter for provider 'minimax' is built into this server yet.");
+	assert_string_equal(last_params[4], "<NULL>");
+	/* the provider's fault: an auto-selected job may fall back */
+	assert_string_equal(last_params[5], "UPSTREAM");
 }
 
 /* Whatever the provider or adapter (an upstream, local, or none built in),
@@ -370,7 +393,81 @@ static void submit_in_flight_is_not_resubmitted(void **state)
 	expect_call("api.job_fail", NULL, "{}");
 	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
 				"\"status\":\"PENDING\",\"submitInFlight\":true}"), RUN_DONE);
+	assert_int_equal(step_calls, 0);
 	assert_non_null(strstr(last_params[3], "unknown outcome"));
+	assert_string_equal(last_params[4], "submit outcome unknown");
+	assert_string_equal(last_params[5], "UPSTREAM");
+}
+
+/* An adapter with reconcile looks the lost submit up instead; what it finds
+ * is recorded like a submit's answer, and no job_submitting precedes it. */
+static void submit_in_flight_is_reconciled(void **state)
+{
+	struct fixture *f = *state;
+	scripted.kind = PROVIDER_SUBMITTED;
+	scripted.task_id = "found-1";
+	expect_call("api.job_submitted", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake-rec\","
+				"\"status\":\"PENDING\",\"submitInFlight\":true}"), RUN_DONE);
+	assert_int_equal(reconcile_calls, 1);
+	assert_int_equal(step_calls, 0);
+	assert_string_equal(last_params[2], "found-1");
+
+	/* still unknown (the upstream's lookup is down): look again later */
+	scripted.kind = PROVIDER_SUBMIT_UNKNOWN;
+	scripted.retry_seconds = 7;
+	scripted.upstream_status = "lookup failed";
+	expect_call("api.job_submit_unknown", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake-rec\","
+				"\"status\":\"PENDING\",\"submitInFlight\":true}"), RUN_DONE);
+	assert_string_equal(last_params[2], "7");
+	assert_string_equal(last_params[3], "lookup failed");
+}
+
+/* A submit whose answer was lost keeps its in-flight attempt. */
+static void submit_unknown_is_recorded(void **state)
+{
+	struct fixture *f = *state;
+	scripted.kind = PROVIDER_SUBMIT_UNKNOWN;
+	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_submit_unknown", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
+				"\"status\":\"PENDING\"}"), RUN_DONE);
+	assert_int_equal(last_nparams, 4);
+	assert_string_equal(last_params[2], "5");
+	assert_string_equal(last_params[3], "submit outcome unknown");
+}
+
+/* The adapter's fault and upstream status reach job_fail; a fallback answer
+ * is a recorded transition like any other. */
+static void upstream_fault_and_fallback(void **state)
+{
+	struct fixture *f = *state;
+	scripted.kind = PROVIDER_FAILED;
+	scripted.code = API_ERR_GENERATION_FAILED;
+	scripted.message = "Service Unavailable";
+	scripted.fault = FAULT_UPSTREAM;
+	scripted.upstream_status = "503";
+	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_fail", NULL, "{\"status\":\"PENDING\",\"fallback\":{\"from\":\"p\",\"to\":\"q\"}}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
+				"\"status\":\"PENDING\",\"autoSelected\":true}"), RUN_DONE);
+	assert_int_equal(last_nparams, 6);
+	assert_string_equal(last_params[4], "503");
+	assert_string_equal(last_params[5], "UPSTREAM");
+}
+
+/* After a fallback a PROCESSING job awaits submit to its new provider. */
+static void awaiting_submit_is_submitted(void **state)
+{
+	struct fixture *f = *state;
+	scripted.kind = PROVIDER_SUBMITTED;
+	scripted.task_id = "t-2";
+	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_submitted", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"q\",\"adapter\":\"fake\","
+				"\"status\":\"PROCESSING\",\"awaitingSubmit\":true,\"progress\":40}"), RUN_DONE);
+	assert_string_equal(last_params[2], "t-2");
 }
 
 static void past_time_limit_fails(void **state)
@@ -385,13 +482,41 @@ static void past_time_limit_fails(void **state)
 	assert_non_null(strstr(last_params[3], "time limit of 60 seconds"));
 }
 
-static void pending_retry_later_records_nothing(void **state)
+/* A submit turned away (429) is deferred: the attempt is closed and the job
+ * comes back after the wait. */
+static void pending_retry_later_is_deferred(void **state)
 {
 	struct fixture *f = *state;
 	scripted.kind = PROVIDER_RETRY_LATER;
+	scripted.retry_seconds = 30;
+	scripted.upstream_status = "429";
+	scripted.message = "Too many requests";
 	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_defer", NULL, "{}");
 	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
 				"\"status\":\"PENDING\"}"), RUN_DONE);
+	assert_int_equal(last_nparams, 5);
+	assert_string_equal(last_params[2], "30");
+	assert_string_equal(last_params[3], "429");
+	assert_string_equal(last_params[4], "Too many requests");
+}
+
+/* The time limit counts from the current attempt (a fallback restarts it). */
+static void time_limit_counts_from_the_attempt(void **state)
+{
+	struct fixture *f = *state;
+	char now[32];
+	time_t t = time(NULL) - 10;
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	char job[512];
+	snprintf(job, sizeof job, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
+		 "\"status\":\"PROCESSING\",\"timeLimit\":60,\"startedAt\":\"2020-01-01T00:00:00Z\","
+		 "\"attemptStartedAt\":\"%s\"}", now);
+	scripted.kind = PROVIDER_RUNNING;
+	scripted.progress = 50;
+	expect_call("api.job_progress", NULL, "{}");
+	assert_int_equal(run(f, job), RUN_DONE);
+	assert_int_equal(step_calls, 1);
 }
 
 static void lost_lease_stops(void **state)
@@ -436,7 +561,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cancelled_before_submit_never_submits, setup, teardown),
 		cmocka_unit_test_setup_teardown(submit_in_flight_is_not_resubmitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(past_time_limit_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(pending_retry_later_records_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_retry_later_is_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(time_limit_counts_from_the_attempt, setup, teardown),
+		cmocka_unit_test_setup_teardown(submit_in_flight_is_reconciled, setup, teardown),
+		cmocka_unit_test_setup_teardown(submit_unknown_is_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(upstream_fault_and_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(awaiting_submit_is_submitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_lease_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_failure_is_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(unreadable_or_finished_jobs_are_skipped, setup, teardown),

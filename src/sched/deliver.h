@@ -1,0 +1,29 @@
+/*
+ * deliver.h - the scheduler's webhook pass: claim due deliveries, sign and
+ * POST each, report the outcomes in one call (SPEC §9).
+ */
+#ifndef DOITONG_SCHED_DELIVER_H
+#define DOITONG_SCHED_DELIVER_H
+
+#include <signal.h>
+
+#include "sched/run.h"
+
+/* Deliveries claimed per pass; their outcomes are reported together. */
+#define DELIVER_BATCH 64
+/* Per-attempt limits (SPEC §9: 10 s, capped response read). */
+#define DELIVER_TIMEOUT_MS 10000
+#define DELIVER_RESPONSE_MAX (64 * 1024)
+
+/*
+ * One pass: claims up to DELIVER_BATCH due deliveries (api.webhooks_claim,
+ * leased long enough for every one of them to time out), POSTs each body
+ * with Standard Webhooks headers signed by every secret handed along, then
+ * reports all outcomes with one api.webhooks_report. Stops sending early
+ * when *stop becomes non-zero; unsent deliveries return when the lease ends.
+ * Ends the database request and resets s->arena. Returns the number
+ * claimed, or -1 on a database failure.
+ */
+int sched_deliver_batch(struct sched *s, const volatile sig_atomic_t *stop);
+
+#endif
