@@ -179,6 +179,11 @@ bool addr_verdict_allowed(enum addr_verdict v, bool allow_private)
 	return false;
 }
 
+bool addr_verdict_allowed_lo(enum addr_verdict v, bool allow_loopback, bool allow_private)
+{
+	return addr_verdict_allowed(v, allow_private) || (allow_loopback && v == ADDR_LOOPBACK);
+}
+
 bool addr_allowed(const struct sockaddr *sa, bool allow_private)
 {
 	return addr_verdict_allowed(addr_classify(sa), allow_private);
@@ -312,18 +317,24 @@ static enum addr_url_verdict say(enum addr_url_verdict v, char *why, size_t whyl
 	return v;
 }
 
+/* Which non-public literal hosts a URL check admits. */
+struct url_allow {
+	bool loopback;  /* 127/8, ::1, localhost names */
+	bool priv;      /* loopback, private and link-local */
+};
+
 /* Checks an address verdict for a literal host. */
-static enum addr_url_verdict check_verdict(enum addr_verdict v, bool allow_private, char *why,
-					   size_t whylen)
+static enum addr_url_verdict check_verdict(enum addr_verdict v, struct url_allow allow,
+					   char *why, size_t whylen)
 {
-	if (addr_verdict_allowed(v, allow_private))
+	if (addr_verdict_allowed_lo(v, allow.loopback, allow.priv))
 		return ADDR_URL_OK;
 	return say(ADDR_URL_ADDRESS, why, whylen, "the host is a %s address",
 		   addr_verdict_name(v));
 }
 
 /* Host as CURLU returns it (percent-decoded, numeric IPv4 normalised). */
-static enum addr_url_verdict check_host(const char *host, bool allow_private, char *why,
+static enum addr_url_verdict check_host(const char *host, struct url_allow allow, char *why,
 					size_t whylen)
 {
 	size_t len = strlen(host);
@@ -336,7 +347,7 @@ static enum addr_url_verdict check_host(const char *host, bool allow_private, ch
 		lit[len - 2] = '\0';
 		if (inet_pton(AF_INET6, lit, a6) != 1)
 			return say(ADDR_URL_MALFORMED, why, whylen, "bad IPv6 literal");
-		return check_verdict(addr_classify_v6(a6), allow_private, why, whylen);
+		return check_verdict(addr_classify_v6(a6), allow, why, whylen);
 	}
 	/* libcurl drops one trailing dot before resolving, so do the same. */
 	if (len > 0 && host[len - 1] == '.')
@@ -347,7 +358,7 @@ static enum addr_url_verdict check_host(const char *host, bool allow_private, ch
 		return say(ADDR_URL_MALFORMED, why, whylen, "the host has an empty label");
 	uint32_t a4;
 	if (parse_ipv4_classic(host, len, &a4))
-		return check_verdict(addr_classify_v4(a4), allow_private, why, whylen);
+		return check_verdict(addr_classify_v4(a4), allow, why, whylen);
 	if (ends_in_number(host, len))
 		return say(ADDR_URL_MALFORMED, why, whylen, "the host is not a valid IPv4 address");
 	/* RFC 6761: localhost names are loopback, and libcurl resolves them so. */
@@ -355,7 +366,7 @@ static enum addr_url_verdict check_host(const char *host, bool allow_private, ch
 	size_t lhn = sizeof lh - 1;
 	if ((len == lhn && strncasecmp(host, lh, lhn) == 0) ||
 	    (len > lhn && host[len - lhn - 1] == '.' && strncasecmp(host + len - lhn, lh, lhn) == 0))
-		return check_verdict(ADDR_LOOPBACK, allow_private, why, whylen);
+		return check_verdict(ADDR_LOOPBACK, allow, why, whylen);
 	return ADDR_URL_OK;
 }
 
@@ -375,8 +386,8 @@ static enum addr_url_verdict map_curlu_error(CURLUcode rc, char *why, size_t why
 }
 
 /* Runs CURLU over url (already known to start with http(s)://). */
-static enum addr_url_verdict check_with_curlu(const char *url, bool allow_private, char *why,
-					      size_t whylen)
+static enum addr_url_verdict check_with_curlu(const char *url, struct url_allow allow,
+					      char *why, size_t whylen)
 {
 	CURLU *u = curl_url();
 	if (!u)
@@ -411,7 +422,7 @@ static enum addr_url_verdict check_with_curlu(const char *url, bool allow_privat
 		v = say(ADDR_URL_NO_HOST, why, whylen, "the URL has no host");
 		goto out;
 	}
-	v = check_host(host, allow_private, why, whylen);
+	v = check_host(host, allow, why, whylen);
 out:
 	curl_free(host);
 	curl_free(zone);
@@ -425,6 +436,13 @@ out:
 enum addr_url_verdict addr_url_check(const char *url, bool allow_http, bool allow_private,
 				     char *why, size_t whylen)
 {
+	return addr_url_check_lo(url, allow_http, false, allow_private, why, whylen);
+}
+
+enum addr_url_verdict addr_url_check_lo(const char *url, bool allow_http, bool allow_loopback,
+					bool allow_private, char *why, size_t whylen)
+{
+	struct url_allow allow = {.loopback = allow_loopback, .priv = allow_private};
 	if (why && whylen > 0)
 		why[0] = '\0';
 	if (!url)
@@ -462,5 +480,5 @@ enum addr_url_verdict addr_url_check(const char *url, bool allow_http, bool allo
 		return say(ADDR_URL_NO_HOST, why, whylen, "the URL has no host");
 	if (memchr(auth, '@', alen))
 		return say(ADDR_URL_USERINFO, why, whylen, "credentials are not allowed in the URL");
-	return check_with_curlu(url, allow_private, why, whylen);
+	return check_with_curlu(url, allow, why, whylen);
 }

@@ -66,6 +66,13 @@ bool addr_allowed(const struct sockaddr *sa, bool allow_private);
 /* Same decision on a verdict. */
 bool addr_verdict_allowed(enum addr_verdict v, bool allow_private);
 
+/*
+ * The loopback exception: as addr_verdict_allowed, and ADDR_LOOPBACK also
+ * when allow_loopback. Lets the test stack reach 127.0.0.1 without opening
+ * private and link-local addresses (cloud metadata) as allow_private does.
+ */
+bool addr_verdict_allowed_lo(enum addr_verdict v, bool allow_loopback, bool allow_private);
+
 /* Static lowercase name of a verdict ("loopback", ...), for messages and logs. */
 const char *addr_verdict_name(enum addr_verdict v);
 
@@ -86,5 +93,11 @@ const char *addr_verdict_name(enum addr_verdict v);
  */
 enum addr_url_verdict addr_url_check(const char *url, bool allow_http, bool allow_private,
 				     char *why, size_t whylen);
+
+/* Same with the loopback exception: a literal loopback address or a
+ * localhost name also passes when allow_loopback (addr_verdict_allowed_lo);
+ * addr_url_check is this with allow_loopback false. */
+enum addr_url_verdict addr_url_check_lo(const char *url, bool allow_http, bool allow_loopback,
+					bool allow_private, char *why, size_t whylen);
 
 #endif

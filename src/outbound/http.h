@@ -29,7 +29,8 @@ struct outbound_policy {
 
 enum http_fail {
 	HTTP_FAIL_NONE = 0,   /* a response arrived: see status */
-	HTTP_FAIL_URL,        /* malformed URL, scheme refused, userinfo, ... */
+	HTTP_FAIL_URL,        /* malformed URL, scheme refused, userinfo, ...; also a
+	                         bad method or a header with a line break */
 	HTTP_FAIL_BLOCKED,    /* the address guard refused every address of the host */
 	HTTP_FAIL_DNS,        /* the name did not resolve */
 	HTTP_FAIL_CONNECT,    /* refused or unreachable: nothing was sent */
@@ -54,7 +55,9 @@ struct http_request {
 };
 
 struct http_response {
-	long status;                     /* HTTP status, 0 when no response */
+	long status;                     /* HTTP status, 0 when no response; also set
+	                                    when a failure (too-large, ...) came after
+	                                    the status line */
 	enum http_fail fail;
 	bool request_sent;               /* some request bytes were sent: a submit's
 	                                    outcome is unknown after a later failure */
@@ -78,7 +81,7 @@ void http_client_free(struct http_client *c);
  * allocated in arena.
  */
 int http_request(struct http_client *c, struct arena *arena, const struct http_request *req,
-		 struct http_response *resp);
+		 struct http_response *resp) NONNULL(1, 2, 3, 4);
 
 /* Static lowercase name of a failure kind ("timeout"), for logs and attempts. */
 const char *http_fail_name(enum http_fail f);

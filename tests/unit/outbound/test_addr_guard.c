@@ -4,7 +4,8 @@
  * forms of 127.0.0.1 and 10.0.0.1, public addresses that must pass) through
  * addr_classify and addr_allowed, and a table of URLs through
  * addr_url_check (schemes, userinfo tricks, IPv4 spellings, zone ids, ports,
- * trailing dots). Nothing here resolves a name.
+ * trailing dots), and the loopback exception (addr_url_check_lo,
+ * addr_verdict_allowed_lo). Nothing here resolves a name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -355,6 +356,78 @@ static void url_table(void **state)
 	assert_true(sizeof url_cases / sizeof url_cases[0] >= 25);
 }
 
+struct url_lo_case {
+	const char *url;
+	bool allow_private;
+	enum addr_url_verdict want;
+};
+
+/* allow_loopback (the test stack) admits loopback literals and localhost
+ * names, and nothing else that allow_private would. */
+static const struct url_lo_case url_lo_cases[] = {
+	{"http://127.0.0.1:8080/hook", G, ADDR_URL_OK},
+	{"http://127.0.0.2/", G, ADDR_URL_OK},
+	{"http://2130706433/", G, ADDR_URL_OK},
+	{"http://[::1]:8080/", G, ADDR_URL_OK},
+	{"http://[::ffff:127.0.0.1]/", G, ADDR_URL_OK},
+	{"http://localhost:8080/", G, ADDR_URL_OK},
+	{"http://api.localhost/", G, ADDR_URL_OK},
+	{"http://example.com/", G, ADDR_URL_OK},
+	{"http://10.0.0.1/", G, ADDR_URL_ADDRESS},
+	{"http://[::ffff:10.0.0.1]/", G, ADDR_URL_ADDRESS},
+	{"http://169.254.169.254/", G, ADDR_URL_ADDRESS},
+	{"http://192.168.1.1/", G, ADDR_URL_ADDRESS},
+	{"http://[fe80::1]/", G, ADDR_URL_ADDRESS},
+	{"http://[fd00::1]/", G, ADDR_URL_ADDRESS},
+	{"http://0.0.0.0/", G, ADDR_URL_ADDRESS},
+	{"http://224.0.0.1/", G, ADDR_URL_ADDRESS},
+	{"http://10.0.0.1/", P, ADDR_URL_OK},
+	{"http://127.0.0.1/", P, ADDR_URL_OK},
+	{"http://0.0.0.0/", P, ADDR_URL_ADDRESS},
+};
+
+static void url_loopback_exception(void **state)
+{
+	(void)state;
+	int failures = 0;
+	for (size_t i = 0; i < sizeof url_lo_cases / sizeof url_lo_cases[0]; i++) {
+		const struct url_lo_case *c = &url_lo_cases[i];
+		char why[128];
+		enum addr_url_verdict got =
+			addr_url_check_lo(c->url, true, true, c->allow_private, why, sizeof why);
+		if (got != c->want) {
+			print_error("%s (loopback, private=%d): got %d, want %d (%s)\n", c->url,
+				    c->allow_private, got, c->want, why);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	/* Without the exception nothing changes: addr_url_check is _lo(false). */
+	assert_int_equal(addr_url_check_lo("http://127.0.0.1/", true, false, false, NULL, 0),
+			 ADDR_URL_ADDRESS);
+	assert_int_equal(addr_url_check_lo("https://127.0.0.1/", false, true, false, NULL, 0),
+			 ADDR_URL_OK);
+	assert_int_equal(addr_url_check_lo("http://127.0.0.1/", false, true, true, NULL, 0),
+			 ADDR_URL_SCHEME);
+}
+
+static void verdict_loopback_exception(void **state)
+{
+	(void)state;
+	for (int v = ADDR_OK; v <= ADDR_BAD_FAMILY; v++) {
+		enum addr_verdict vv = (enum addr_verdict)v;
+		for (int priv = 0; priv <= 1; priv++) {
+			assert_int_equal(addr_verdict_allowed_lo(vv, false, priv),
+					 addr_verdict_allowed(vv, priv));
+			assert_int_equal(addr_verdict_allowed_lo(vv, true, priv),
+					 addr_verdict_allowed(vv, priv) || vv == ADDR_LOOPBACK);
+		}
+	}
+	assert_true(addr_verdict_allowed_lo(ADDR_LOOPBACK, true, false));
+	assert_false(addr_verdict_allowed_lo(ADDR_PRIVATE, true, false));
+	assert_false(addr_verdict_allowed_lo(ADDR_LINK_LOCAL, true, false));
+}
+
 static void url_length_limit(void **state)
 {
 	(void)state;
@@ -392,6 +465,8 @@ int main(void)
 		cmocka_unit_test(other_families_refused),
 		cmocka_unit_test(verdicts_allowed_and_named),
 		cmocka_unit_test(url_table),
+		cmocka_unit_test(url_loopback_exception),
+		cmocka_unit_test(verdict_loopback_exception),
 		cmocka_unit_test(url_length_limit),
 		cmocka_unit_test(reason_names_the_class),
 	};
