@@ -12,6 +12,8 @@
 #include "common/log.h"
 #include "providers/download.h"
 
+long task_call_timeout_ms = TASK_CALL_TIMEOUT_MS;
+
 struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx)
 {
 	struct outbound_policy p = { false, false, false };
@@ -65,7 +67,7 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 		.headers = call.headers,
 		.body = call.body,
 		.body_len = call.body ? strlen(call.body) : 0,
-		.timeout_ms = TASK_CALL_TIMEOUT_MS,
+		.timeout_ms = task_call_timeout_ms,
 		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
 		.save_fd = -1,
 		.policy = task_policy(job, ctx),

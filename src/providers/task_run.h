@@ -15,6 +15,10 @@
 #define TASK_CALL_TIMEOUT_MS 30000L
 #define TASK_CONNECT_TIMEOUT_MS 5000L
 
+/* The time-out used, TASK_CALL_TIMEOUT_MS unless a test shortens it to see
+ * an unanswered submit in seconds rather than half a minute. */
+extern long task_call_timeout_ms;
+
 /* The outbound policy for a job's calls and downloads: the production guard
  * (https, public addresses), relaxed to http and loopback only when the
  * operator's catalog overrides the base URL (a local fake or gateway), and
