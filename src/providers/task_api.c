@@ -4,6 +4,8 @@
  * an upstream answer becomes a provider_outcome. No I/O, no clock.
  *
  * Classification (what the scheduler's breakers and fallback act on):
+ *   not sent: no key, bad key form, route not direct FAILED   FAULT_UPSTREAM
+ *   not sent: the job doesn't fit this upstream      FAILED   FAULT_REQUEST
  *   no answer, nothing sent (DNS, connect, guard)    FAILED   FAULT_UPSTREAM
  *   no answer after sending: submit                  SUBMIT_UNKNOWN, retry 5 s
  *                            poll, lookup, cancel    FAILED   FAULT_UPSTREAM
@@ -428,6 +430,12 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	memset(call, 0, sizeof *call);
 	*fault = FAULT_UPSTREAM;
 	bool ok = false;
+	/* An aggregator route speaks another protocol with another key. */
+	if (job->route && *job->route && strcmp(job->route, "direct")) {
+		*why = arena_printf(a, "Provider %s is routed through '%s', which this server "
+				       "cannot call yet.", api->label, job->route);
+		return false;
+	}
 	switch (phase) {
 	case TASK_PHASE_SUBMIT:
 		ok = api->build_submit(job, a, call, why);

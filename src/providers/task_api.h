@@ -198,7 +198,8 @@ bool task_auth_bearer(const char *key, long long now, struct arena *a, const cha
  * from key at time now, the constant headers and the JSON ones. Returns
  * false with a client-facing *why and *fault: FAULT_REQUEST when this job
  * can't be sent to this upstream, FAULT_UPSTREAM for an unusable key or
- * task id, or a phase the upstream lacks (no cancel, no lookup).
+ * task id, a route other than "direct" (fal, replicate: not these
+ * adapters' protocol), or a phase the upstream lacks (no cancel, no lookup).
  */
 bool task_build(const struct task_api *api, enum task_phase phase, const struct job *job,
 		const char *task_id, int page, const char *key, long long now, struct arena *a,
