@@ -16,10 +16,14 @@
 
 #include "providers/local.h"
 #include "providers/simulate.h"
+#include "providers/task_run.h"
 
 static const struct provider_adapter *const adapters[] = {
 	&provider_local,
 	&provider_simulate,
+	&provider_luma,
+	&provider_runway,
+	&provider_kling,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

@@ -1,0 +1,222 @@
+/*
+ * task_api.h - the "async task" adapter family (providers.md §19.1, family
+ * A): submit -> task id -> poll -> status string -> result URL. One upstream
+ * is one `struct task_api` descriptor (luma.c, runway.c, kling.c): its base
+ * URL, auth, request builders, the JSON paths of its task object and its
+ * status-normalisation table (§19.2).
+ *
+ * Everything declared here is pure: builders turn a job into a `struct
+ * task_call` (method, path, headers, JSON body) and parsers turn an HTTP
+ * status and body into a `struct task_view` and then a provider_outcome, so
+ * unit tests drive them with recorded upstream JSON. The transport that runs
+ * the calls through src/outbound/http.h lives in task_run.c; the adapters
+ * registered in provider.c are defined there.
+ * Strings in calls, views and outcomes are allocated in the caller's arena.
+ */
+#ifndef DOITONG_TASK_API_H
+#define DOITONG_TASK_API_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "common/arena.h"
+#include "providers/provider.h"
+
+struct http_response;
+
+/* The normalised task state (providers.md §19.2). */
+enum task_state {
+	TASK_UNKNOWN = 0,    /* absent, or a status string not in the table */
+	TASK_QUEUED,
+	TASK_RUNNING,
+	TASK_SUCCEEDED,
+	TASK_FAILED,
+	TASK_CANCELED,
+};
+
+/* One row of an upstream's status table; a table ends with { NULL, 0 }. */
+struct task_status_map {
+	const char *upstream;
+	enum task_state state;
+};
+
+/* What kind of error an answer carries: decides the outcome (see
+ * task_outcome). Set from the HTTP status, refined by the upstream's hook. */
+enum task_err {
+	TASK_ERR_NONE = 0,
+	TASK_ERR_REQUEST,     /* validation: this request can't succeed (FAULT_REQUEST) */
+	TASK_ERR_MODERATION,  /* content policy (FAULT_REQUEST) */
+	TASK_ERR_THROTTLE,    /* rate or concurrency limit: retry later */
+	TASK_ERR_ACCOUNT,     /* key, quota, balance: the operator's (FAULT_UPSTREAM) */
+	TASK_ERR_SERVER,      /* 5xx, unexpected status or shape (FAULT_UPSTREAM) */
+};
+
+enum task_phase { TASK_PHASE_SUBMIT, TASK_PHASE_POLL, TASK_PHASE_CANCEL, TASK_PHASE_LOOKUP };
+
+#define TASK_MAX_HEADERS 6
+
+/* One upstream request, before the base URL is prepended. */
+struct task_call {
+	const char *method;                         /* "GET", "POST", "DELETE" */
+	const char *path;                           /* "/v1/tasks/abc", with any query */
+	const char *headers[TASK_MAX_HEADERS + 1];  /* "Name: value", NULL-terminated */
+	const char *body;                           /* compact JSON, or NULL */
+};
+
+/* What one upstream answer says, whatever the upstream. */
+struct task_view {
+	bool malformed;          /* the body is not the JSON object expected */
+	enum task_err err;
+	enum task_state state;
+	const char *status;      /* the upstream's status string, or NULL */
+	const char *task_id;
+	const char *url;         /* result URL */
+	int progress;            /* 0..100, or -1 when the upstream reports none */
+	const char *message;     /* the upstream's error or failure text, or NULL */
+	const char *error_code;  /* the upstream's error code ("1301", "SAFETY.INPUT.TEXT") */
+};
+
+/* A builder's answer: true with *call filled, or false with a client-facing
+ * reason in *why (a request this upstream can't take: FAULT_REQUEST). */
+typedef bool task_build_fn(const struct job *job, struct arena *a, struct task_call *call,
+			   const char **why);
+typedef bool task_path_fn(const struct job *job, const char *task_id, struct arena *a,
+			  struct task_call *call);
+/* The Authorization (or other) header for key, at time now (epoch seconds).
+ * false with *why when the key is unusable (the operator's problem). */
+typedef bool task_auth_fn(const char *key, long long now, struct arena *a, const char **header,
+			  const char **why);
+/* Upstream-specific reading of an answer: error codes, moderation. */
+typedef void task_refine_fn(json_t *root, long http_status, struct arena *a,
+			    struct task_view *v);
+/* Reconcile: the request for page `page` (1..) of recent tasks, and the task
+ * object of job in that page's answer (NULL) and whether more pages exist. */
+typedef bool task_lookup_fn(const struct job *job, int page, struct arena *a,
+			    struct task_call *call);
+typedef json_t *task_pick_fn(json_t *root, const struct job *job, bool *more);
+
+struct task_api {
+	const char *name;            /* adapter name: "luma" */
+	const char *label;           /* for messages: "Luma" */
+	const char *default_base;    /* the vendor's base URL, no trailing slash */
+	const char *const *extra_headers; /* constant headers (NULL-terminated) or NULL */
+	const struct task_status_map *statuses;
+	/* Dot paths into the task object (a numeric segment indexes an array);
+	 * `envelope` is where the task object sits in a response (NULL: root). */
+	const char *envelope;
+	const char *id_path;
+	const char *status_path;
+	const char *url_path;
+	const char *progress_path;   /* NULL: no progress reported */
+	double progress_scale;       /* 100 for a 0..1 fraction, 1 for a percentage */
+	const char *message_path;    /* failure text in the task object */
+	const char *error_message_path; /* error text in an error answer (from the root) */
+	task_auth_fn *auth;
+	task_build_fn *build_submit;
+	task_path_fn *build_poll;
+	task_path_fn *build_cancel;  /* NULL: no cancel upstream */
+	task_lookup_fn *build_lookup;/* NULL: no reconcile */
+	task_pick_fn *pick;
+	task_refine_fn *refine;      /* NULL: the HTTP status alone decides */
+	int lookup_pages;            /* how many pages reconcile reads at most */
+};
+
+/* Seconds to wait after a 429 without Retry-After, and after an unknown submit. */
+#define TASK_RETRY_DEFAULT 10
+#define TASK_UNKNOWN_RETRY 5
+/* Longest upstream message passed on to the client. */
+#define TASK_MESSAGE_MAX 300
+
+/* The normalised state of status in table, TASK_UNKNOWN when absent. */
+enum task_state task_state_of(const struct task_status_map *table, const char *status);
+const char *task_state_name(enum task_state s);
+
+/* The value at a dot path ("data.task_result.videos.0.url") or NULL. */
+json_t *task_json_path(json_t *root, const char *path);
+
+/* The prompt: input.text plus the catalog's `style` option ("…, cinematic
+ * style"; "natural" adds nothing). NULL when the job has no text. */
+const char *task_prompt(const struct job *job, struct arena *a);
+
+/* Option `name` of the job as text: strings as they are, integers in
+ * decimal, NULL when absent or of another type. */
+const char *task_option_text(const struct job *job, const char *name, struct arena *a);
+
+/* input.image when it is a non-empty string, else NULL. */
+const char *task_input_image(const struct job *job);
+
+/* Appends "Name: value" to call's headers (silently ignored when full). */
+void task_add_header(struct task_call *call, const char *header);
+
+/* Common headers: auth, the descriptor's constant ones, and JSON content
+ * type/accept. */
+void task_base_headers(const struct task_api *api, struct task_call *call, const char *auth);
+
+/* Serialises body (consumed) as compact JSON in a. */
+const char *task_json_body(struct arena *a, json_t *body);
+
+/* Fills *v from an answer: http_status, the body text (need not be JSON).
+ * The task object is looked up under api->envelope. */
+void task_parse(const struct task_api *api, long http_status, const char *body,
+		struct arena *a, struct task_view *v);
+
+/* Fills *v from a task object already parsed (reconcile's list items). */
+void task_parse_object(const struct task_api *api, json_t *task, long http_status,
+		       struct arena *a, struct task_view *v);
+
+/* A client-facing copy of an upstream message: control characters become
+ * spaces, URL query strings are dropped, at most TASK_MESSAGE_MAX bytes. */
+const char *task_clean_message(struct arena *a, const char *msg);
+
+/*
+ * The outcome of one answer that arrived (any HTTP status): see the
+ * classification table in task_api.c. retry_after is the answer's
+ * Retry-After in seconds or -1. A succeeded poll gives PROVIDER_COMPLETED
+ * with url = the upstream's result URL and path NULL: the transport stores
+ * the file and replaces both.
+ */
+void task_outcome(const struct task_api *api, enum task_phase phase, const struct job *job,
+		  long http_status, int retry_after, const struct task_view *v, struct arena *a,
+		  struct provider_outcome *out);
+
+/*
+ * The outcome of an exchange that got no answer. request_sent: some bytes
+ * of the request went out; for a submit that makes the outcome unknown.
+ * fail_name is the transport's short reason ("timeout").
+ */
+void task_transport_outcome(const struct task_api *api, enum task_phase phase,
+			    bool request_sent, const char *fail_name, struct arena *a,
+			    struct provider_outcome *out);
+
+/* "Authorization: Bearer <key>" (task_auth_fn). */
+bool task_auth_bearer(const char *key, long long now, struct arena *a, const char **header,
+		      const char **why);
+
+/*
+ * The complete call for phase: SUBMIT (task_id unused), POLL and CANCEL
+ * (task_id: the upstream's), LOOKUP (page 1..). Adds the auth header made
+ * from key at time now, the constant headers and the JSON ones. Returns
+ * false with a client-facing *why and *fault: FAULT_REQUEST when this job
+ * can't be sent to this upstream, FAULT_UPSTREAM for an unusable key or
+ * task id, a route other than "direct" (fal, replicate: not these
+ * adapters' protocol), or a phase the upstream lacks (no cancel, no lookup).
+ */
+bool task_build(const struct task_api *api, enum task_phase phase, const struct job *job,
+		const char *task_id, int page, const char *key, long long now, struct arena *a,
+		struct task_call *call, enum provider_fault *fault, const char **why);
+
+/* The key from the job's key_env: NULL (with *why) when unset or empty. */
+const char *task_key(const struct task_api *api, const struct job *job, struct arena *a,
+		     const char **why);
+
+/* job->base_url (trailing slashes dropped) or the vendor's default. */
+const char *task_base_url(const struct task_api *api, const struct job *job, struct arena *a);
+
+/* Runway's pixel ratio for the catalog's aspectRatio on model, or NULL. */
+const char *runway_ratio(const char *model, const char *aspect);
+
+extern const struct task_api task_api_luma;
+extern const struct task_api task_api_runway;
+extern const struct task_api task_api_kling;
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * task_run.c - executes the async-task family's calls (see task_run.h).
+ * Each entry point makes at most a few HTTP requests and never sleeps: a
+ * throttled or unknown answer goes back to the scheduler with the seconds
+ * to wait. Nothing here logs keys, bodies or URLs.
+ */
+#include "providers/task_run.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "providers/download.h"
+
+long task_call_timeout_ms = TASK_CALL_TIMEOUT_MS;
+
+struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx)
+{
+	struct outbound_policy p = { false, false, false };
+	if (job->base_url && *job->base_url) {
+		p.allow_http = true;
+		p.allow_loopback = true;
+	}
+	p.allow_private = ctx->cfg->webhook_allow_private;
+	return p;
+}
+
+static void failed(struct provider_outcome *out, const struct provider_ctx *ctx,
+		   enum provider_fault fault, const char *upstream_status, const char *msg)
+{
+	provider_fail(out, ctx, API_ERR_GENERATION_FAILED, "%s", msg);
+	out->fault = fault;
+	out->upstream_status = upstream_status;
+}
+
+/*
+ * Builds and performs one call. Returns 1 when an answer arrived (*resp), 0
+ * when none did (*out already holds the transport outcome) and -1 when the
+ * call could not be built (*out FAILED).
+ */
+static int exchange(const struct task_api *api, enum task_phase phase, const struct job *job,
+		    const struct provider_ctx *ctx, const char *task_id, int page,
+		    struct http_response *resp, struct provider_outcome *out)
+{
+	struct arena *a = ctx->arena;
+	const char *why = NULL;
+	const char *key = task_key(api, job, a, &why);
+	if (!key) {
+		failed(out, ctx, FAULT_UPSTREAM, "no key", why);
+		return -1;
+	}
+	struct task_call call;
+	enum provider_fault fault;
+	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, &call, &fault,
+			&why)) {
+		failed(out, ctx, fault, fault == FAULT_REQUEST ? "refused" : "not sent", why);
+		return -1;
+	}
+	if (!ctx->http) {
+		failed(out, ctx, FAULT_UPSTREAM, "not sent",
+		       "The scheduler has no outbound HTTP client.");
+		return -1;
+	}
+	struct http_request req = {
+		.method = call.method,
+		.url = arena_printf(a, "%s%s", task_base_url(api, job, a), call.path),
+		.headers = call.headers,
+		.body = call.body,
+		.body_len = call.body ? strlen(call.body) : 0,
+		.timeout_ms = task_call_timeout_ms,
+		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
+		.save_fd = -1,
+		.policy = task_policy(job, ctx),
+	};
+	memset(resp, 0, sizeof *resp);
+	if (http_request(ctx->http, a, &req, resp) == 0)
+		return 1;
+	log_msg(LOG_INFO, "job %s: %s %s: %s (%s)", job->id, api->name, call.method,
+		http_fail_name(resp->fail), resp->error);
+	task_transport_outcome(api, phase, resp->request_sent, http_fail_name(resp->fail), a, out);
+	return 0;
+}
+
+/* The answer's outcome; a succeeded task's file is stored. */
+static void settle(const struct task_api *api, enum task_phase phase, const struct job *job,
+		   const struct provider_ctx *ctx, const struct http_response *resp,
+		   const struct task_view *v, struct provider_outcome *out)
+{
+	task_outcome(api, phase, job, resp->status, resp->retry_after_seconds, v, ctx->arena, out);
+	if (out->kind == PROVIDER_COMPLETED && !out->path) {
+		struct outbound_policy p = task_policy(job, ctx);
+		download_video(job, ctx, out->url, &p, api->label, out);
+	}
+}
+
+void task_submit(const struct task_api *api, const struct job *job,
+		 const struct provider_ctx *ctx, struct provider_outcome *out)
+{
+	struct http_response resp;
+	if (!provider_valid_id(job->id)) {
+		failed(out, ctx, FAULT_REQUEST, "not sent", "Invalid generation id.");
+		return;
+	}
+	if (exchange(api, TASK_PHASE_SUBMIT, job, ctx, NULL, 0, &resp, out) != 1)
+		return;
+	struct task_view v;
+	task_parse(api, resp.status, resp.body, ctx->arena, &v);
+	settle(api, TASK_PHASE_SUBMIT, job, ctx, &resp, &v, out);
+}
+
+void task_poll(const struct task_api *api, const struct job *job,
+	       const struct provider_ctx *ctx, struct provider_outcome *out)
+{
+	struct http_response resp;
+	if (exchange(api, TASK_PHASE_POLL, job, ctx, job->upstream_task_id, 0, &resp, out) != 1)
+		return;
+	struct task_view v;
+	task_parse(api, resp.status, resp.body, ctx->arena, &v);
+	settle(api, TASK_PHASE_POLL, job, ctx, &resp, &v, out);
+}
+
+void task_cancel(const struct task_api *api, const struct job *job,
+		 const struct provider_ctx *ctx, struct provider_outcome *out)
+{
+	struct http_response resp;
+	if (exchange(api, TASK_PHASE_CANCEL, job, ctx, job->upstream_task_id, 0, &resp, out) != 1)
+		return;
+	struct task_view v;
+	task_parse(api, resp.status, resp.body, ctx->arena, &v);
+	task_outcome(api, TASK_PHASE_CANCEL, job, resp.status, resp.retry_after_seconds, &v,
+		     ctx->arena, out);
+}
+
+void task_reconcile(const struct task_api *api, const struct job *job,
+		    const struct provider_ctx *ctx, struct provider_outcome *out)
+{
+	struct arena *a = ctx->arena;
+	int pages = api->lookup_pages > 0 ? api->lookup_pages : 1;
+	for (int page = 1; page <= pages; page++) {
+		struct http_response resp;
+		if (exchange(api, TASK_PHASE_LOOKUP, job, ctx, NULL, page, &resp, out) != 1)
+			return;
+		struct task_view v;
+		json_t *root = NULL;
+		if (resp.status >= 200 && resp.status < 300)
+			root = json_loads(resp.body, JSON_REJECT_DUPLICATES, NULL);
+		json_t *code = json_object_get(root, "code");
+		if (!json_is_object(root) || (json_is_integer(code) && json_integer_value(code))) {
+			/* An error answer, or a page that isn't JSON: the usual table. */
+			json_decref(root);
+			task_parse(api, resp.status, resp.body, a, &v);
+			if (v.err == TASK_ERR_NONE)
+				v.malformed = true;
+			task_outcome(api, TASK_PHASE_LOOKUP, job, resp.status,
+				     resp.retry_after_seconds, &v, a, out);
+			return;
+		}
+		bool more = false;
+		json_t *item = api->pick(root, job, &more);
+		if (item) {
+			task_parse_object(api, item, resp.status, a, &v);
+			if (api->refine)
+				api->refine(item, resp.status, a, &v);
+			json_decref(root);
+			settle(api, TASK_PHASE_LOOKUP, job, ctx, &resp, &v, out);
+			return;
+		}
+		json_decref(root);
+		if (!more)
+			break;
+	}
+	failed(out, ctx, FAULT_UPSTREAM, "not found",
+	       arena_printf(a, "Provider %s has no task for this generation: the submit did not "
+			       "reach it.", api->label));
+}
+
+/* adapter fn id_verb -> task_verb(&task_api_id, ...) */
+#define TASK_FN(id, verb)                                                       \
+	static void id##_##verb(const struct job *j, const struct provider_ctx *c, \
+				struct provider_outcome *o)                        \
+	{                                                                          \
+		task_##verb(&task_api_##id, j, c, o);                              \
+	}
+
+TASK_FN(luma, submit)
+TASK_FN(luma, poll)
+TASK_FN(luma, cancel)
+TASK_FN(runway, submit)
+TASK_FN(runway, poll)
+TASK_FN(runway, cancel)
+TASK_FN(kling, submit)
+TASK_FN(kling, poll)
+TASK_FN(kling, reconcile)
+
+const struct provider_adapter provider_luma = {
+	.name = "luma",
+	.submit = luma_submit,
+	.poll = luma_poll,
+	.cancel = luma_cancel,
+	.reconcile = NULL,         /* Luma takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_runway = {
+	.name = "runway",
+	.submit = runway_submit,
+	.poll = runway_poll,
+	.cancel = runway_cancel,
+	.reconcile = NULL,         /* Runway takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_kling = {
+	.name = "kling",
+	.submit = kling_submit,
+	.poll = kling_poll,
+	.cancel = NULL,            /* Kling documents no cancel */
+	.reconcile = kling_reconcile,
+};

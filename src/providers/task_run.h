@@ -1,0 +1,41 @@
+/*
+ * task_run.h - the transport half of the async-task family: runs the calls
+ * task_api.c builds through the outbound client (ctx->http) and turns the
+ * answers into outcomes; a succeeded task's file is stored by download.c.
+ * The adapters registered in provider.c ("luma", "runway", "kling").
+ */
+#ifndef DOITONG_TASK_RUN_H
+#define DOITONG_TASK_RUN_H
+
+#include "outbound/http.h"
+#include "providers/provider.h"
+#include "providers/task_api.h"
+
+/* Time-outs of one API call (not downloads). */
+#define TASK_CALL_TIMEOUT_MS 30000L
+#define TASK_CONNECT_TIMEOUT_MS 5000L
+
+/* The time-out used, TASK_CALL_TIMEOUT_MS unless a test shortens it to see
+ * an unanswered submit in seconds rather than half a minute. */
+extern long task_call_timeout_ms;
+
+/* The outbound policy for a job's calls and downloads: the production guard
+ * (https, public addresses), relaxed to http and loopback only when the
+ * operator's catalog overrides the base URL (a local fake or gateway), and
+ * to private addresses when the operator allows them (webhook_allow_private). */
+struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx);
+
+void task_submit(const struct task_api *api, const struct job *job,
+		 const struct provider_ctx *ctx, struct provider_outcome *out);
+void task_poll(const struct task_api *api, const struct job *job,
+	       const struct provider_ctx *ctx, struct provider_outcome *out);
+void task_cancel(const struct task_api *api, const struct job *job,
+		 const struct provider_ctx *ctx, struct provider_outcome *out);
+void task_reconcile(const struct task_api *api, const struct job *job,
+		    const struct provider_ctx *ctx, struct provider_outcome *out);
+
+extern const struct provider_adapter provider_luma;
+extern const struct provider_adapter provider_runway;
+extern const struct provider_adapter provider_kling;
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * adapters_fake.c - the luma, runway and kling adapters end to end against
+ * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
+ * real outbound client: submit -> poll -> complete with the file stored in a
+ * temporary media directory and its metadata read back; the request shapes
+ * the fake recorded; and each failure kind: 503 -> FAULT_UPSTREAM, 429 ->
+ * RETRY_LATER, moderation -> FAULT_REQUEST, timeout-after-accept ->
+ * SUBMIT_UNKNOWN then Kling's reconcile finds the task, hang/reset, a
+ * refused connection, a missing or wrong key, an expired or non-video
+ * result. Bounded: calls time out after 1.5 s, the fake is killed by pid.
+ * Run by tests/integration/adapters_fake.sh (needs node 20).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/arena.h"
+#include "common/config.h"
+#include "outbound/http.h"
+#include "providers/provider.h"
+#include "providers/task_run.h"
+
+extern char **environ;
+
+static pid_t fake_pid = -1;
+static int fake_port;
+static struct arena *A;
+static struct http_client *H;
+static struct config cfg;
+static struct provider_ctx ctx;
+static char media[64];
+
+/* ---------------------------------------------------------------- the fake */
+
+static int start_fake(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	const char *node = getenv("NODE") ? getenv("NODE") : "node";
+	char *argv[] = { (char *)node, SRCDIR "/tests/fakes/upstream.mjs", "--port", "0",
+			 "--media", SRCDIR "/share/samples", "--kling-access", "AK_fake",
+			 "--kling-secret", "SK_fake", NULL };
+	if (posix_spawnp(&fake_pid, node, &fa, NULL, argv, environ) != 0) {
+		fprintf(stderr, "cannot start %s\n", node);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
+	char line[64] = "";
+	alarm(10); /* a fake that never prints ends the test, not the machine */
+	if (!fgets(line, sizeof line, f) || sscanf(line, "listening %d", &fake_port) != 1) {
+		fprintf(stderr, "the fake did not start: '%s'\n", line);
+		return -1;
+	}
+	alarm(0);
+	fclose(f);
+
+	setenv("DOITONG_FAKE_LUMA", "luma-test-key", 1);
+	setenv("DOITONG_FAKE_RUNWAY", "runway-test-key", 1);
+	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
+	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
+	unsetenv("DOITONG_FAKE_NONE");
+	task_call_timeout_ms = 1500;
+	A = arena_new(1 << 16);
+	H = http_client_new();
+	snprintf(media, sizeof media, "/tmp/doitong-adapters-XXXXXX");
+	assert_non_null(mkdtemp(media));
+	cfg.media_dir = media;
+	cfg.media_url = "http://127.0.0.1:8480/media/";
+	ctx.cfg = &cfg;
+	ctx.arena = A;
+	ctx.http = H;
+	return 0;
+}
+
+static int stop_fake(void **state)
+{
+	(void)state;
+	if (fake_pid > 0) {
+		kill(fake_pid, SIGTERM);
+		waitpid(fake_pid, NULL, 0);
+	}
+	http_client_free(H);
+	arena_free(A);
+	rmdir(media);
+	return 0;
+}
+
+/* Every test starts from a reset fake and an empty media directory. */
+static int fresh(void **state)
+{
+	(void)state;
+	arena_reset(A);
+	DIR *d = opendir(media);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp"))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlink(arena_printf(A, "%s/%s", media, e->d_name));
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+/* A control call to the fake; returns the answer's JSON (arena-owned). */
+static json_t *control(const char *method, const char *path, const char *body)
+{
+	const char *hdrs[] = { "Content-Type: application/json", NULL };
+	struct http_request req = {
+		.method = method,
+		.url = arena_printf(A, "http://127.0.0.1:%d%s", fake_port, path),
+		.headers = hdrs,
+		.body = body,
+		.body_len = body ? strlen(body) : 0,
+		.save_fd = -1,
+		.max_response_bytes = 8u << 20,
+		.policy = { .allow_http = true, .allow_loopback = true },
+	};
+	struct http_response resp;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	json_t *j = json_loads(resp.body, 0, NULL);
+	assert_non_null(j);
+	arena_defer(A, (void (*)(void *))json_decref, j);
+	return j;
+}
+
+static void script(const char *json)
+{
+	control("POST", "/_fake/reset", "{}");
+	control("POST", "/_fake/script", json);
+}
+
+static json_t *stats(void)
+{
+	return control("GET", "/_fake/stats", NULL);
+}
+
+static long long stat_of(const char *group, const char *provider)
+{
+	return json_integer_value(json_object_get(json_object_get(stats(), group), provider));
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+static const char *base_for(const char *provider)
+{
+	if (!strcmp(provider, "luma"))
+		return arena_printf(A, "http://127.0.0.1:%d/dream-machine/v1", fake_port);
+	return arena_printf(A, "http://127.0.0.1:%d", fake_port);
+}
+
+/* A claimed job for provider with id, extra JSON members (may be ""). */
+static void job_for(const char *provider, const char *id, const char *key_env, const char *extra,
+		    struct job *job)
+{
+	const char *model = !strcmp(provider, "luma") ? "ray-2"
+			    : !strcmp(provider, "runway") ? "gen4_turbo" : "kling-v1-6";
+	const char *text = arena_printf(
+		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
+		   "\"upstreamModel\":\"%s\",\"baseUrl\":\"%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\","
+		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"https://img.example/fox.png\"},"
+		   "\"effectiveOptions\":{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}%s%s}",
+		id, provider, provider, model, base_for(provider), key_env, *extra ? "," : "", extra);
+	json_t *j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	arena_defer(A, (void (*)(void *))json_decref, j);
+	assert_true(provider_job_decode(j, job));
+}
+
+static const char *key_env(const char *provider)
+{
+	return !strcmp(provider, "luma") ? "DOITONG_FAKE_LUMA"
+	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY" : "DOITONG_FAKE_KLING";
+}
+
+static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
+			  const char *upstream_status)
+{
+	if (o->kind != PROVIDER_FAILED)
+		fail_msg("expected failed, got %s (%s)", provider_outcome_name(o->kind),
+			 o->upstream_status ? o->upstream_status : "-");
+	assert_int_equal(o->code, API_ERR_GENERATION_FAILED);
+	assert_int_equal(o->fault, fault);
+	assert_non_null(o->message);
+	assert_null(strstr(o->message, "t0k3n"));
+	assert_null(strstr(o->message, "test-key"));
+	if (upstream_status)
+		assert_string_equal(o->upstream_status, upstream_status);
+}
+
+static bool media_empty(void)
+{
+	DIR *d = opendir(media);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n == 0;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/* submit -> running -> completed, with the stored file and metadata. */
+static void happy_path(const char *provider)
+{
+	const struct provider_adapter *ad = provider_find(provider);
+	assert_non_null(ad);
+	script(arena_printf(A, "{\"provider\":\"%s\",\"pollsUntilDone\":2}", provider));
+	struct job job;
+	const char *id = arena_printf(A, "gen_%s_ok", provider);
+	job_for(provider, id, key_env(provider), "", &job);
+	struct provider_outcome o;
+	ad->submit(&job, &ctx, &o);
+	if (o.kind != PROVIDER_SUBMITTED)
+		fail_msg("%s submit: %s %s", provider, provider_outcome_name(o.kind),
+			 o.message ? o.message : "");
+	assert_non_null(o.task_id);
+	job.upstream_task_id = o.task_id;
+	job.status = JOB_PROCESSING;
+
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	assert_int_equal(o.next_poll_seconds, 5);
+	ad->poll(&job, &ctx, &o);
+	if (o.kind != PROVIDER_COMPLETED)
+		fail_msg("%s poll: %s %s", provider, provider_outcome_name(o.kind),
+			 o.message ? o.message : "");
+	assert_string_equal(o.url, arena_printf(A, "http://127.0.0.1:8480/media/%s.mp4", id));
+	assert_string_equal(o.path, arena_printf(A, "%s/%s.mp4", media, id));
+	struct stat st, sample;
+	assert_int_equal(stat(o.path, &st), 0);
+	assert_int_equal(stat(SRCDIR "/share/samples/sample-video.mp4", &sample), 0);
+	assert_int_equal(st.st_size, sample.st_size);
+	json_t *m = o.metadata;
+	assert_int_equal(json_integer_value(json_object_get(m, "width")), 320);
+	assert_int_equal(json_integer_value(json_object_get(m, "height")), 180);
+	assert_true(json_real_value(json_object_get(m, "duration")) == 2.0);
+	assert_true(json_real_value(json_object_get(m, "fps")) == 24.0);
+	assert_string_equal(json_string_value(json_object_get(m, "format")), "mp4");
+	assert_string_equal(json_string_value(json_object_get(m, "resolution")), "180p");
+	assert_int_equal(json_integer_value(json_object_get(m, "sizeBytes")), st.st_size);
+	unlink(o.path);
+
+	json_t *s = stats();
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "submissions"), provider)), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "polls"), provider)), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "unauthorized"), provider)), 0);
+	/* The submit as the upstream saw it. */
+	json_t *r = json_array_get(json_object_get(s, "requests"), 0);
+	json_t *h = json_object_get(r, "headers"), *b = json_object_get(r, "body");
+	assert_string_equal(json_string_value(json_object_get(r, "method")), "POST");
+	assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
+	assert_string_equal(json_string_value(json_object_get(h, "content-type")), "application/json");
+	if (!strcmp(provider, "luma")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/dream-machine/v1/generations/video");
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "ray-2");
+		assert_string_equal(json_string_value(json_object_get(b, "duration")), "5s");
+		assert_string_equal(json_string_value(json_object_get(b, "aspect_ratio")), "16:9");
+	} else if (!strcmp(provider, "runway")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/image_to_video");
+		assert_string_equal(json_string_value(json_object_get(h, "x-runway-version")), "2024-11-06");
+		assert_string_equal(json_string_value(json_object_get(b, "ratio")), "1280:720");
+		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 5);
+	} else {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/videos/image2video");
+		assert_string_equal(json_string_value(json_object_get(b, "external_task_id")), id);
+		assert_string_equal(json_string_value(json_object_get(b, "duration")), "5");
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "byExternalId"), id)), 1);
+	}
+}
+
+static void luma_ok(void **state) { (void)state; happy_path("luma"); }
+static void runway_ok(void **state) { (void)state; happy_path("runway"); }
+static void kling_ok(void **state) { (void)state; happy_path("kling"); }
+
+static void kling_text2video(void **state)
+{
+	(void)state;
+	script("{\"provider\":\"kling\"}");
+	struct job job;
+	job_for("kling", "gen_k_t2v", "DOITONG_FAKE_KLING", "", &job);
+	json_object_del(job.input, "image");
+	struct provider_outcome o;
+	provider_find("kling")->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	provider_find("kling")->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	unlink(o.path);
+	json_t *r = json_array_get(json_object_get(stats(), "requests"), 1);
+	assert_string_equal(json_string_value(json_object_get(r, "path")),
+			    arena_printf(A, "/v1/videos/text2video/%s", job.upstream_task_id));
+}
+
+/* The scripted submit failures, per provider. */
+static void submit_failures(void **state)
+{
+	(void)state;
+	static const char *const providers[] = { "luma", "runway", "kling" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *p = providers[i];
+		const struct provider_adapter *ad = provider_find(p);
+		struct job job;
+		struct provider_outcome o;
+		job_for(p, "gen_fail", key_env(p), "", &job);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"503\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, !strcmp(p, "kling") ? "503 5001" : "503");
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"429\",\"retryAfter\":7}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+		assert_int_equal(o.retry_seconds, 7);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"moderation\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"400\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+		assert_non_null(strstr(o.message, "scripted refusal"));
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"reset\"}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+		assert_int_equal(o.retry_seconds, 5);
+
+		/* Wrong key: the upstream's 401, the operator's problem. */
+		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
+		job_for(p, "gen_fail", !strcmp(p, "kling") ? "DOITONG_FAKE_WRONG_K" : "DOITONG_FAKE_WRONG",
+			"", &job);
+		setenv("DOITONG_FAKE_WRONG_K", "AK_fake:not-the-secret", 1);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, NULL);
+		assert_int_equal(strncmp(o.upstream_status, "401", 3), 0);
+		assert_int_equal(stat_of("unauthorized", p), 1);
+
+		/* No key: nothing is sent. */
+		job_for(p, "gen_fail", "DOITONG_FAKE_NONE", "", &job);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, "no key");
+		assert_non_null(strstr(o.message, "has no API key configured"));
+		/* Only the 401 request reached the fake; it submitted nothing. */
+		assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 1);
+		assert_int_equal(stat_of("submissions", p), 0);
+	}
+	assert_true(media_empty());
+}
+
+/* Tasks that end badly upstream. */
+static void poll_failures(void **state)
+{
+	(void)state;
+	static const char *const providers[] = { "luma", "runway", "kling" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *p = providers[i];
+		const struct provider_adapter *ad = provider_find(p);
+		struct job job;
+		struct provider_outcome o;
+		static const char *const finals[] = { "failed", "moderation" };
+		for (size_t f = 0; f < 2; f++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"final\":\"%s\"}", p, finals[f]));
+			job_for(p, "gen_pf", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, f ? FAULT_REQUEST : FAULT_UPSTREAM, NULL);
+		}
+		/* Results that can't be stored: an expired link, a non-video type. */
+		static const char *const results[] = { "expired", "html" };
+		for (size_t r = 0; r < 2; r++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"result\":\"%s\"}", p, results[r]));
+			job_for(p, "gen_dl", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, FAULT_UPSTREAM, r ? "download type" : "download 403");
+			assert_true(media_empty());
+		}
+	}
+	/* Runway's THROTTLED is a queued task. */
+	script("{\"provider\":\"runway\",\"pollStatus\":\"THROTTLED\",\"pollsUntilDone\":3}");
+	struct job job;
+	struct provider_outcome o;
+	job_for("runway", "gen_thr", "DOITONG_FAKE_RUNWAY", "", &job);
+	provider_find("runway")->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	provider_find("runway")->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	assert_string_equal(o.upstream_status, "THROTTLED");
+	/* A task the upstream no longer knows. */
+	job.upstream_task_id = "00000000-0000-0000-0000-000000000000";
+	provider_find("runway")->poll(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "404");
+}
+
+/* An unanswered submit: unknown, then Kling's reconcile finds the task. */
+static void unknown_submit_and_reconcile(void **state)
+{
+	(void)state;
+	const struct provider_adapter *kling = provider_find("kling");
+	assert_non_null(kling->reconcile);
+	assert_null(provider_find("luma")->reconcile);
+	assert_null(provider_find("runway")->reconcile);
+	struct job job;
+	struct provider_outcome o;
+
+	script("{\"provider\":\"kling\",\"submit\":\"timeout-after-accept\",\"pollsUntilDone\":2}");
+	job_for("kling", "gen_lost", "DOITONG_FAKE_KLING", "", &job);
+	kling->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+	assert_int_equal(o.retry_seconds, 5);
+	assert_string_equal(o.upstream_status, "timeout");
+	/* Other generations' tasks in the list don't confuse the lookup. */
+	control("POST", "/_fake/script", "{\"provider\":\"kling\",\"submit\":\"ok\"}");
+	struct job other;
+	job_for("kling", "gen_other", "DOITONG_FAKE_KLING", "", &other);
+	kling->submit(&other, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+
+	job.submit_in_flight = true;
+	kling->reconcile(&job, &ctx, &o);
+	if (o.kind != PROVIDER_SUBMITTED)
+		fail_msg("reconcile: %s %s", provider_outcome_name(o.kind), o.message ? o.message : "");
+	assert_non_null(o.task_id);
+	assert_int_equal(stat_of("submissions", "kling"), 2); /* never resubmitted */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(stats(), "byExternalId"),
+							    "gen_lost")), 1);
+	job.upstream_task_id = o.task_id;
+	kling->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	kling->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_int_equal(access(o.path, F_OK), 0);
+	unlink(o.path);
+
+	/* hang: the task was never made, so reconcile finds nothing. */
+	script("{\"provider\":\"kling\",\"submit\":\"hang\"}");
+	job_for("kling", "gen_hang", "DOITONG_FAKE_KLING", "", &job);
+	kling->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+	kling->reconcile(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "not found");
+
+	/* Luma and Runway: unknown too (the scheduler then fails the job). */
+	script("{\"provider\":\"all\",\"submit\":\"timeout-after-accept\"}");
+	job_for("luma", "gen_lost_l", "DOITONG_FAKE_LUMA", "", &job);
+	provider_find("luma")->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+	job_for("runway", "gen_lost_r", "DOITONG_FAKE_RUNWAY", "", &job);
+	provider_find("runway")->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+	assert_true(media_empty());
+}
+
+static void unreachable_and_cancel(void **state)
+{
+	(void)state;
+	struct job job;
+	struct provider_outcome o;
+	/* A port nobody listens on: nothing was sent, so not unknown. */
+	job_for("luma", "gen_refused", "DOITONG_FAKE_LUMA",
+		"\"baseUrl\":\"http://127.0.0.1:1/dream-machine/v1\"", &job);
+	job.base_url = "http://127.0.0.1:1/dream-machine/v1";
+	provider_find("luma")->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "connect");
+
+	/* Cancel reaches Luma and Runway with DELETE. */
+	script("{\"provider\":\"all\",\"pollsUntilDone\":5}");
+	static const char *const providers[] = { "luma", "runway" };
+	for (size_t i = 0; i < 2; i++) {
+		const struct provider_adapter *ad = provider_find(providers[i]);
+		job_for(providers[i], "gen_cancel", key_env(providers[i]), "", &job);
+		ad->submit(&job, &ctx, &o);
+		job.upstream_task_id = o.task_id;
+		ad->cancel(&job, &ctx, &o);
+		assert_int_equal(stat_of("cancels", providers[i]), 1);
+	}
+	assert_null(provider_find("kling")->cancel);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(luma_ok, fresh),
+		cmocka_unit_test_setup(runway_ok, fresh),
+		cmocka_unit_test_setup(kling_ok, fresh),
+		cmocka_unit_test_setup(kling_text2video, fresh),
+		cmocka_unit_test_setup(submit_failures, fresh),
+		cmocka_unit_test_setup(poll_failures, fresh),
+		cmocka_unit_test_setup(unknown_submit_and_reconcile, fresh),
+		cmocka_unit_test_setup(unreachable_and_cancel, fresh),
+	};
+	return cmocka_run_group_tests_name("integration/adapters_fake", tests, start_fake, stop_fake);
+}
