@@ -8,7 +8,9 @@
  *   not sent: the job doesn't fit this upstream      FAILED   FAULT_REQUEST
  *   no answer, nothing sent (DNS, connect, guard)    FAILED   FAULT_UPSTREAM
  *   no answer after sending: submit                  SUBMIT_UNKNOWN, retry 5 s
- *                            poll, lookup, cancel    FAILED   FAULT_UPSTREAM
+ *                            lookup, cancel          FAILED   FAULT_UPSTREAM
+ *   poll: no answer, 5xx or 429                      RETRY_LATER (the task may well
+ *     finish: the provider's time limit bounds the waiting)
  *   429, Kling 1302/1303                             RETRY_LATER, Retry-After or 10 s
  *   401, 403, Kling 1000-1004/1100-1104/1304         FAILED   FAULT_UPSTREAM (key, quota)
  *   400, 422, Kling 1200/1201                        FAILED   FAULT_REQUEST  (upstream's text)
@@ -326,12 +328,28 @@ static void running(const struct job *job, const struct task_view *v,
 	out->next_poll_seconds = job->poll_interval > 0 ? job->poll_interval : 5;
 }
 
+/* A poll that met a failing or overloaded upstream learnt nothing about the
+ * task: poll again after Retry-After, else twice the provider's interval. */
+static void poll_later(const struct job *job, int retry_after, const char *us,
+		       struct provider_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = PROVIDER_RETRY_LATER;
+	out->upstream_status = us;
+	int interval = job && job->poll_interval > 0 ? job->poll_interval : TASK_RETRY_DEFAULT / 2;
+	out->retry_seconds = retry_after > 0 ? retry_after : 2 * interval;
+}
+
 void task_outcome(const struct task_api *api, enum task_phase phase, const struct job *job,
 		  long http, int retry_after, const struct task_view *v, struct arena *a,
 		  struct provider_outcome *out)
 {
 	const char *us = status_text(http, v, a);
 	const char *label = api->label;
+	if (phase == TASK_PHASE_POLL && (http >= 500 || http == 429)) {
+		poll_later(job, retry_after, us, out);
+		return;
+	}
 	if (v->err != TASK_ERR_NONE || v->malformed) {
 		error_outcome(api, http, retry_after, v, us, a, out);
 		return;
@@ -406,11 +424,16 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 }
 
 void task_transport_outcome(const struct task_api *api, enum task_phase phase,
-			    bool request_sent, const char *fail_name, struct arena *a,
+			    const struct job *job, bool request_sent, const char *fail_name, struct arena *a,
 			    struct provider_outcome *out)
 {
 	memset(out, 0, sizeof *out);
-	out->upstream_status = arena_strdup(a, fail_name ? fail_name : "no answer");
+	const char *us = arena_strdup(a, fail_name ? fail_name : "no answer");
+	if (phase == TASK_PHASE_POLL) {
+		poll_later(job, -1, us, out);
+		return;
+	}
+	out->upstream_status = us;
 	if (phase == TASK_PHASE_SUBMIT && request_sent) {
 		out->kind = PROVIDER_SUBMIT_UNKNOWN;
 		out->retry_seconds = TASK_UNKNOWN_RETRY;

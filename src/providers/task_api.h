@@ -182,10 +182,11 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 /*
  * The outcome of an exchange that got no answer. request_sent: some bytes
  * of the request went out; for a submit that makes the outcome unknown.
- * fail_name is the transport's short reason ("timeout").
+ * fail_name is the transport's short reason ("timeout"). A poll without an
+ * answer is retried after twice job's poll interval.
  */
 void task_transport_outcome(const struct task_api *api, enum task_phase phase,
-			    bool request_sent, const char *fail_name, struct arena *a,
+			    const struct job *job, bool request_sent, const char *fail_name, struct arena *a,
 			    struct provider_outcome *out);
 
 /* "Authorization: Bearer <key>" (task_auth_fn). */

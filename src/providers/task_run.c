@@ -77,7 +77,7 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 		return 1;
 	log_msg(LOG_INFO, "job %s: %s %s: %s (%s)", job->id, api->name, call.method,
 		http_fail_name(resp->fail), resp->error);
-	task_transport_outcome(api, phase, resp->request_sent, http_fail_name(resp->fail), a, out);
+	task_transport_outcome(api, phase, job, resp->request_sent, http_fail_name(resp->fail), a, out);
 	return 0;
 }
 

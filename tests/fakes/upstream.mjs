@@ -30,6 +30,8 @@
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
+//        "poll":"ok|503|reset" (every poll of the provider, also of tasks
+//        already accepted),
 //        "retryAfter":S}
 //     merges into that provider's script, which holds until changed or reset.
 //     hang: the submit is never answered, no task made; reset: the connection
@@ -65,8 +67,8 @@ const PROVIDERS = ['luma', 'runway', 'kling'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
-const defaultScript = () => ({ submit: 'ok', pollsUntilDone: 1, final: 'succeed', pollStatus: null,
-	result: 'ok', retryAfter: 1 });
+const defaultScript = () => ({ submit: 'ok', poll: 'ok', pollsUntilDone: 1, final: 'succeed',
+	pollStatus: null, result: 'ok', retryAfter: 1 });
 let state;
 function reset() {
 	for (const s of state?.held ?? []) s.destroy();
@@ -339,6 +341,16 @@ function task(provider, id, req, res, view) {
 		res.writeHead(204);
 		return res.end();
 	}
+	// The provider's current script (not the task's): a test can break polls
+	// of tasks already accepted.
+	switch (state.scripts[provider].poll) {
+	case '503': {
+		const [st, b] = errors[provider]['503']('scripted poll failure');
+		return send(res, st, b);
+	}
+	case 'reset':
+		return res.socket.destroy();
+	}
 	state.stats.polls[provider]++;
 	t.polls++;
 	return send(res, 200, view(req, t));
@@ -372,7 +384,7 @@ function control(req, res, url, body) {
 		if (!which.every((p) => PROVIDERS.includes(p)))
 			return send(res, 400, { error: 'provider must be luma, runway, kling or all' });
 		const patch = {};
-		for (const k of ['submit', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter'])
+		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter'])
 			if (body[k] !== undefined) patch[k] = body[k];
 		for (const p of which) state.scripts[p] = { ...state.scripts[p], ...patch };
 		return send(res, 200, Object.fromEntries(which.map((p) => [p, state.scripts[p]])));

@@ -404,6 +404,34 @@ static void poll_failures(void **state)
 			assert_true(media_empty());
 		}
 	}
+	/* A poll meeting a 503 or a reset learnt nothing about the task: it
+	 * polls again later, and the task completes once the upstream is back. */
+	for (size_t i = 0; i < 3; i++) {
+		const struct provider_adapter *ad = provider_find(providers[i]);
+		struct job job;
+		struct provider_outcome o;
+		script(arena_printf(A, "{\"provider\":\"%s\",\"final\":\"succeed\",\"result\":\"ok\"}",
+				    providers[i]));
+		job_for(providers[i], "gen_pr", key_env(providers[i]), "", &job);
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+		job.upstream_task_id = o.task_id;
+		static const char *const modes[] = { "503", "reset" };
+		for (size_t m = 0; m < 2; m++) {
+			/* not script(): a reset would forget the task */
+			control("POST", "/_fake/script",
+				arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"%s\"}", providers[i],
+					     modes[m]));
+			ad->poll(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+			assert_true(o.retry_seconds > 0);
+		}
+		control("POST", "/_fake/script",
+			arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"ok\"}", providers[i]));
+		ad->poll(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_COMPLETED);
+		unlink(o.path);
+	}
 	/* Runway's THROTTLED is a queued task. */
 	script("{\"provider\":\"runway\",\"pollStatus\":\"THROTTLED\",\"pollsUntilDone\":3}");
 	struct job job;

@@ -562,7 +562,8 @@ static void generic_answers(void **state)
 	answer(api, TASK_PHASE_SUBMIT, &job, 503, -1, "<html>Service Unavailable</html>", &o);
 	assert_failed(&o, FAULT_UPSTREAM, "503", "HTTP 503");
 	answer(api, TASK_PHASE_POLL, &job, 502, -1, "", &o);
-	assert_failed(&o, FAULT_UPSTREAM, "502", NULL);
+	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);  /* a poll learnt nothing */
+	assert_string_equal(o.upstream_status, "502");
 	answer(api, TASK_PHASE_SUBMIT, &job, 429, -1, "", &o);
 	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
 	assert_int_equal(o.retry_seconds, 10);
@@ -587,14 +588,25 @@ static void generic_answers(void **state)
 	assert_failed(&o, FAULT_REQUEST, "422", NULL);
 
 	/* No answer. */
-	task_transport_outcome(api, TASK_PHASE_SUBMIT, true, "timeout", A, &o);
+	task_transport_outcome(api, TASK_PHASE_SUBMIT, &job, true, "timeout", A, &o);
 	assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
 	assert_int_equal(o.retry_seconds, TASK_UNKNOWN_RETRY);
 	assert_string_equal(o.upstream_status, "timeout");
-	task_transport_outcome(api, TASK_PHASE_SUBMIT, false, "connect", A, &o);
+	task_transport_outcome(api, TASK_PHASE_SUBMIT, &job, false, "connect", A, &o);
 	assert_failed(&o, FAULT_UPSTREAM, "connect", "could not be reached (connect)");
-	task_transport_outcome(api, TASK_PHASE_POLL, true, "network", A, &o);
-	assert_failed(&o, FAULT_UPSTREAM, "network", NULL);
+	/* A poll without an answer learnt nothing: look again later. */
+	job.poll_interval = 7;
+	task_transport_outcome(api, TASK_PHASE_POLL, &job, true, "network", A, &o);
+	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+	assert_int_equal(o.retry_seconds, 14);
+	assert_string_equal(o.upstream_status, "network");
+	/* nor did a 5xx or 429 on a poll, which honours Retry-After */
+	answer(api, TASK_PHASE_POLL, &job, 503, -1, "{\"error\":\"unavailable\"}", &o);
+	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+	assert_int_equal(o.retry_seconds, 14);
+	answer(api, TASK_PHASE_POLL, &job, 429, 30, "{\"error\":\"slow down\"}", &o);
+	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+	assert_int_equal(o.retry_seconds, 30);
 }
 
 static void lookup_answers(void **state)
