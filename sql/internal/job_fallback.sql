@@ -2,13 +2,14 @@
 -- auto-selected job (its attempt already closed), moves the job to the
 -- next-best provider (SPEC §8.5) and returns it; returns NULL when it may
 -- not or cannot: the client named the provider, two fallbacks were already
--- made (three providers tried), or no untried provider fits the request at
--- or below the accepted price. The candidate is what auto-selection would
--- pick now (internal.providers_ranked: enabled, breaker closed, serves the
--- type, accepts the input and options, ranked by the job's priority) among
--- providers with no attempt on this job yet. The price stays the accepted
--- one: a cheaper fallback does not change what the client was told, a
--- dearer one is never chosen. The job keeps its status and progress (they
+-- made (three providers tried), or no untried provider fits the request.
+-- The candidate is what auto-selection would pick now
+-- (internal.providers_ranked: enabled, breaker closed, serves the type,
+-- accepts the input and options, ranked by the job's priority) among
+-- providers with no attempt on this job yet. The client is charged the
+-- accepted price whatever the fallback costs (credit_cost never changes
+-- after acceptance): a failure upstream is not the client's to pay for, and
+-- the quote they accepted holds. The job keeps its status and progress (they
 -- never go back) and awaits a new submit; its lease is released and it is
 -- due at once.
 CREATE OR REPLACE FUNCTION internal.job_fallback(p_gen internal.generations, p_now timestamptz)
@@ -36,7 +37,6 @@ BEGIN
     FROM internal.providers_ranked(p_gen.type, p_gen.priority, p_gen.requested_model,
                                    p_gen.input, p_gen.options, p_now) r
    WHERE r.r_provider <> ALL (v_tried)
-     AND r.r_cost <= p_gen.credit_cost
    ORDER BY r.r_rank
    LIMIT 1;
   IF NOT FOUND THEN

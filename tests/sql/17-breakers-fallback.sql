@@ -1,7 +1,7 @@
 -- 17-breakers-fallback: whose fault a failure is decides what happens next
 -- (SPEC §8.5, §8.6). An auto-selected job whose provider fails upstream moves
 -- to the next-best untried provider at no more than the accepted price, at
--- most twice; a named provider never falls back; a REQUEST fault never
+-- most twice, at the accepted price; a named provider never falls back; a REQUEST fault never
 -- falls back. Circuit breakers: consecutive live upstream failures open one
 -- for its cool-down (providers shows available: false, auto-selection skips
 -- it, naming it gives QA503), half-open after the cool-down, re-opened with a
@@ -11,7 +11,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 -- Three text-to-video providers, same flat price, ranked veo > kling > luma by QUALITY.
 UPDATE internal.providers SET enabled = (id IN ('veo', 'kling', 'luma'));
@@ -72,13 +72,15 @@ SELECT is((SELECT event FROM internal.webhook_deliveries WHERE generation_id = :
           'the final failure queues its webhook');
 SELECT ok(tests.ledger_consistent(), 'ledger consistent');
 
--- A dearer next-best provider is never chosen.
+-- A dearer next-best provider runs at the accepted price.
 UPDATE internal.providers SET failure_streak = 0 WHERE id IN ('veo', 'kling', 'luma');
 UPDATE internal.providers SET pricing = '{"unit":"request","credits":50}' WHERE id = 'kling';
 SELECT (internal.generation_create(:'acc', false, :auto, :t0)).id AS g2 \gset
 SELECT tests.lease(:'g2', 'w1', :t0);
-SELECT is((internal.job_fail(:'g2', 'w1', 'GENERATION_FAILED', 'x', '502', 'UPSTREAM', :t0))->'fallback'->>'to', 'luma',
-          'kling costs more than the accepted price: skipped for luma');
+SELECT is((internal.job_fail(:'g2', 'w1', 'GENERATION_FAILED', 'x', '502', 'UPSTREAM', :t0))->'fallback'->>'to', 'kling',
+          'the next best is chosen even when it costs more');
+SELECT is((SELECT credit_cost FROM internal.generations WHERE id = :'g2'), 10::bigint,
+          'the client still pays the accepted price');
 UPDATE internal.providers SET pricing = '{"unit":"request","credits":10}' WHERE id = 'kling';
 
 -- Named providers and REQUEST faults never fall back.
