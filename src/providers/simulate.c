@@ -25,6 +25,8 @@
  *              [slow]  polls every 2 s, progress 10, 20 ... 90, COMPLETED on
  *                      the 10th poll (about 20 s): time to test polling and
  *                      cancelGeneration.
+ *              [instant] COMPLETED at submit, in one transition: what the
+ *                      scheduler benchmark pushes through (bench/scheduler).
  *   cancel   a job cancelled meanwhile is never polled again; if it is
  *            cancelled while its file is being stored, run.c deletes the
  *            file when job_complete answers {"cancelled":true}.
@@ -32,7 +34,8 @@
  * only on the prompt and the recorded progress; a scheduler that polls late
  * catches up from startedAt instead of stretching the schedule. Never sleeps.
  * Files are written under a temporary name and renamed, so a half-written
- * result is never served.
+ * result is never served. A sample is hard-linked when the file system
+ * allows (results are never modified in place), else copied.
  */
 #include "providers/simulate.h"
 
@@ -53,6 +56,7 @@ static const struct sim_plan plans[] = {
 	[SIM_NORMAL] = { 1, 35, 3 },
 	[SIM_FAIL] = { 1, 35, 3 },
 	[SIM_SLOW] = { 2, 10, 10 },
+	[SIM_INSTANT] = { 1, 100, 0 },  /* completes at submit */
 };
 
 /* Read once with ffprobe when the files were made (share/samples/README.md);
@@ -73,6 +77,8 @@ enum sim_trigger simulate_trigger(const struct job *job)
 		return SIM_FAIL;
 	if (strcasestr(text, SIM_TRIGGER_SLOW))
 		return SIM_SLOW;
+	if (strcasestr(text, SIM_TRIGGER_INSTANT))
+		return SIM_INSTANT;
 	return SIM_NORMAL;
 }
 
@@ -82,6 +88,7 @@ const struct sim_plan *simulate_plan(enum sim_trigger t)
 	case SIM_NORMAL:
 	case SIM_FAIL:
 	case SIM_SLOW:
+	case SIM_INSTANT:
 		return &plans[t];
 	}
 	return &plans[SIM_NORMAL];
@@ -204,10 +211,34 @@ static bool copy_into(int fd, const char *src, const char **why)
 	return false;
 }
 
+/* Writes bytes[0..len), or a copy of src, to a new file at path. Returns
+ * false with errno set and a reason in *why. */
+static bool write_result(const char *path, const unsigned char *bytes, size_t len, const char *src,
+			 const char **why)
+{
+	*why = "cannot create the result";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return false;
+	bool ok;
+	if (src)
+		ok = copy_into(fd, src, why);
+	else if (!(ok = write_all(fd, bytes, len)))
+		*why = "cannot write the result";
+	int saved = errno;
+	if (close(fd) && ok) {
+		*why = "cannot write the result";
+		return false;
+	}
+	errno = saved;
+	return ok;
+}
+
 /*
- * Stores the result as media_dir/<id>.<ext>: either bytes[0..len) or a copy
- * of src, under a temporary name first. Returns the final path (arena) and
- * its size in *size, or NULL after logging.
+ * Stores the result as media_dir/<id>.<ext>: bytes[0..len), or src
+ * hard-linked (copied where the file system refuses), under a temporary name
+ * first. Returns the final path (arena) and its size in *size, or NULL after
+ * logging.
  */
 static const char *store(const struct job *job, const struct provider_ctx *ctx,
 			 const char *ext, const unsigned char *bytes, size_t len,
@@ -217,22 +248,9 @@ static const char *store(const struct job *job, const struct provider_ctx *ctx,
 	const char *tmp = arena_printf(ctx->arena, "%s/.%s.%d.sim.tmp", cfg->media_dir, job->id,
 				       (int)getpid());
 	const char *final = arena_printf(ctx->arena, "%s/%s.%s", cfg->media_dir, job->id, ext);
-	const char *why = "cannot create the result";
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	bool ok = fd >= 0;
-	if (ok) {
-		if (src)
-			ok = copy_into(fd, src, &why);
-		else if (!(ok = write_all(fd, bytes, len)))
-			why = "cannot write the result";
-		int saved = errno;
-		if (close(fd) && ok) {
-			ok = false;
-			why = "cannot write the result";
-		} else {
-			errno = saved;
-		}
-	}
+	const char *why = "cannot store the result";
+	unlink(tmp);
+	bool ok = (src && link(src, tmp) == 0) || write_result(tmp, bytes, len, src, &why);
 	struct stat st;
 	if (ok && (stat(tmp, &st) || rename(tmp, final))) {
 		ok = false;
@@ -244,6 +262,9 @@ static const char *store(const struct job *job, const struct provider_ctx *ctx,
 		unlink(tmp);
 		return NULL;
 	}
+	/* rename() leaves both names when final already was a link to the same
+	 * sample (the job ran twice); the temporary one must not stay. */
+	unlink(tmp);
 	*size = (long long)st.st_size;
 	return final;
 }
@@ -299,6 +320,10 @@ static void sim_submit(const struct job *job, const struct provider_ctx *ctx,
 {
 	if (!provider_valid_id(job->id)) {
 		provider_fail(out, ctx, API_ERR_GENERATION_FAILED, "Invalid generation id.");
+		return;
+	}
+	if (simulate_trigger(job) == SIM_INSTANT) {
+		complete(job, ctx, out);
 		return;
 	}
 	memset(out, 0, sizeof *out);

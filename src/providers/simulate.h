@@ -19,6 +19,7 @@ extern const struct provider_adapter provider_simulate;
 #define SIM_TASK_PREFIX "sim_"
 #define SIM_TRIGGER_FAIL "[fail]"
 #define SIM_TRIGGER_SLOW "[slow]"
+#define SIM_TRIGGER_INSTANT "[instant]"
 #define SIM_FAIL_MESSAGE "Simulated failure: the prompt contains [fail]."
 /* The AUDIO result: a WAV tone written in C. */
 #define SIM_TONE_RATE 22050u
@@ -28,10 +29,10 @@ extern const struct provider_adapter provider_simulate;
 /* Largest sample file copied into media_dir. */
 #define SIM_SAMPLE_MAX (16L * 1024 * 1024)
 
-enum sim_trigger { SIM_NORMAL, SIM_FAIL, SIM_SLOW };
+enum sim_trigger { SIM_NORMAL, SIM_FAIL, SIM_SLOW, SIM_INSTANT };
 
 /* The trigger in input.text, matched case-insensitively; [fail] wins over
- * [slow]; SIM_NORMAL without text. */
+ * [slow], which wins over [instant]; SIM_NORMAL without text. */
 enum sim_trigger simulate_trigger(const struct job *job);
 
 /* A schedule: polls every interval_seconds, progress rising by

@@ -5,9 +5,11 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/util.h"
 
 void sched_worker_id(char *buf, size_t buflen)
 {
@@ -61,6 +63,9 @@ int sched_run_batch(struct sched *s, const volatile sig_atomic_t *stop)
 	db_end_request(s->db);
 	arena_reset(s->arena);
 
+	/* Offline adapters' outcomes wait here and go in one api.jobs_report. */
+	struct sched_report *report = xmalloc(sizeof *report);
+	sched_report_init(report);
 	size_t n = json_array_size(jobs);
 	bool failed = false;
 	for (size_t i = 0; i < n && !failed; i++) {
@@ -68,11 +73,18 @@ int sched_run_batch(struct sched *s, const volatile sig_atomic_t *stop)
 			log_msg(LOG_INFO, "stopping; %zu claimed job(s) left to their lease", n - i);
 			break;
 		}
-		enum run_result r = sched_run_job(s, json_array_get(jobs, i));
+		enum run_result r = sched_run_job(s, json_array_get(jobs, i), report);
 		failed = r == RUN_DB_ERROR;
-		db_end_request(s->db);
+		if (r != RUN_QUEUED)
+			db_end_request(s->db);
 		arena_reset(s->arena);
 	}
+	if (sched_report_flush(s, report, NULL) == RUN_DB_ERROR)
+		failed = true;
+	db_end_request(s->db);
+	arena_reset(s->arena);
+	sched_report_free(report);
+	free(report);
 	json_decref(jobs);
 	return failed ? -1 : (int)n;
 }

@@ -11,7 +11,7 @@
 #include "common/err.h"
 #include "sched/run.h"
 
-#define SCHED_BATCH 16
+#define SCHED_BATCH 100
 
 /* Writes "<hostname>:<pid>" into buf. */
 void sched_worker_id(char *buf, size_t buflen);
@@ -25,10 +25,11 @@ enum api_err sched_claim(struct sched *s, int limit, int lease_seconds, json_t *
 
 /*
  * One pass: claims a batch of SCHED_BATCH jobs (leased for the setting
- * scheduler_lease_seconds) and runs them one by one,
- * ending the database request and resetting s->arena after the claim and
- * after each job. Stops early (leaving the rest to their lease) when *stop
- * becomes non-zero (stop may be NULL) or the database fails.
+ * scheduler_lease_seconds) and runs them one by one, resetting s->arena
+ * after each; offline adapters' outcomes are recorded together in one
+ * api.jobs_report at the end (see run.h). Stops early (leaving the rest to
+ * their lease) when *stop becomes non-zero (stop may be NULL) or the
+ * database fails.
  * Returns the number of jobs claimed, or -1 on a database failure.
  */
 int sched_run_batch(struct sched *s, const volatile sig_atomic_t *stop);

@@ -1,5 +1,5 @@
 /*
- * run.c - one claimed job, one adapter call, one api call per transition.
+ * run.c - one claimed job, one adapter call, one recorded outcome.
  *
  * Jobs awaiting submit (PENDING, or PROCESSING after a fallback moved them to
  * another provider) go to the adapter's submit, the others to its poll.
@@ -9,22 +9,24 @@
  * submit is in flight; a job claimed with submitInFlight set is never
  * submitted a second time: the adapter's reconcile looks it up upstream, and
  * without one the job fails as the provider's fault (so an auto-selected job
- * falls back to another provider). Offline adapters (local, simulate) have no upstream to
- * double-submit and skip that step. job_complete and job_fail step a PENDING
+ * falls back to another provider). Offline adapters (local, simulate) have
+ * no upstream to double-submit and skip that step. job_complete and job_fail
+ * step a PENDING
  * job through PROCESSING themselves, so a synchronous completion is one call.
  * Jobs whose adapter is not built in fail with GENERATION_FAILED without any
  * upstream call; so do PROCESSING jobs past the provider's time limit
  * (counted from the current attempt's start); both are the provider's fault.
- * Outcome -> api call:
- *   SUBMITTED   job_submitted(id, worker, task)
- *   RUNNING     PENDING: job_submitted; PROCESSING: job_progress(progress, next poll)
- *   COMPLETED   job_complete(id, worker, url, metadata); the stored file is
- *               deleted when the job was cancelled meanwhile
- *   FAILED      job_fail(id, worker, code, message, upstream status, fault):
- *               the SQL side decides between a fallback and the end
- *   RETRY_LATER PROCESSING: job_progress(current progress, retry seconds);
- *               awaiting submit: job_defer (the upstream turned it away)
- *   SUBMIT_UNKNOWN job_submit_unknown: the in-flight attempt stays open and
+ * Outcome -> api.jobs_report element (one at once for upstream adapters,
+ * batched for offline ones):
+ *   SUBMITTED   submitted {taskId}
+ *   RUNNING     awaiting submit: submitted; else progress {progress, nextPoll}
+ *   COMPLETED   complete {url, metadata}; the stored file is deleted when the
+ *               job was cancelled meanwhile
+ *   FAILED      fail {code, message, upstreamStatus, fault}: the SQL side
+ *               decides between a fallback and the end
+ *   RETRY_LATER awaiting submit: defer {seconds} (the upstream turned it
+ *               away); else progress {current progress, nextPoll = seconds}
+ *   SUBMIT_UNKNOWN unknown {seconds}: the in-flight attempt stays open and
  *               the next claim reconciles it
  */
 #include "sched/run.h"
@@ -45,7 +47,7 @@ struct run_state {
 	long long started_ms;
 };
 
-/* One api transition; `to` names it in the log line. */
+/* One single-job api call (job_submitting); `to` names it in the log. */
 static enum run_result transition(struct run_state *st, const char *function, const char *to,
 				  int nparams, const char *const *params)
 {
@@ -61,12 +63,7 @@ static enum run_result transition(struct run_state *st, const char *function, co
 				st->job->id, provider, to, ms);
 			return RUN_CANCELLED;
 		}
-		json_t *fallback = json_object_get(out, "fallback");
-		if (fallback)
-			log_msg(LOG_INFO, "job %s provider=%s failed; falls back to %s ms=%lld", st->job->id,
-				provider, json_string_value(json_object_get(fallback, "to")), ms);
-		else
-			log_msg(LOG_INFO, "job %s provider=%s -> %s ms=%lld", st->job->id, provider, to, ms);
+		log_msg(LOG_INFO, "job %s provider=%s -> %s ms=%lld", st->job->id, provider, to, ms);
 		return RUN_DONE;
 	}
 	if (!strcmp(err.sqlstate, "QA409")) {
@@ -79,83 +76,179 @@ static enum run_result transition(struct run_state *st, const char *function, co
 	return RUN_DB_ERROR;
 }
 
-static const char *int_text(struct arena *a, int v)
+static int clamp_progress(int p)
 {
-	return arena_printf(a, "%d", v);
+	return p < 0 ? 0 : p > 100 ? 100 : p;
 }
 
-/* PENDING -> PROCESSING; task_id is NULL for upstreams without one. */
-static enum run_result submitted(struct run_state *st, const char *task_id)
+/*
+ * The api.jobs_report element recording out for job (see the table in the
+ * header comment); a new reference. Strings are copied, so the element
+ * outlives the arena.
+ */
+static json_t *outcome_element(const struct job *job, const struct provider_outcome *out)
 {
-	const char *params[] = { st->job->id, st->s->worker, task_id && *task_id ? task_id : NULL };
-	return transition(st, "api.job_submitted", "PROCESSING", 3, params);
-}
-
-static enum run_result record(struct run_state *st, const struct provider_outcome *out)
-{
-	struct sched *s = st->s;
-	const struct job *job = st->job;
 	bool pending = job->status == JOB_PENDING;
-	enum run_result r;
-
+	json_t *e = json_pack("{s:s}", "id", job->id);
+	const char *kind = "fail";
 	switch (out->kind) {
 	case PROVIDER_SUBMITTED:
-		return submitted(st, out->task_id);
-	case PROVIDER_RUNNING: {
-		if (pending)
-			return submitted(st, out->task_id);
-		int progress = out->progress < 0 ? 0 : out->progress > 100 ? 100 : out->progress;
-		int next = out->next_poll_seconds > 0 ? out->next_poll_seconds
-			   : job->poll_interval > 0 ? job->poll_interval : 5;
-		const char *params[] = { job->id, s->worker, int_text(s->arena, progress),
-					 int_text(s->arena, next) };
-		return transition(st, "api.job_progress", "progress", 4, params);
-	}
-	case PROVIDER_COMPLETED: {
-		const char *meta = "{}";
-		if (out->metadata) {
-			char *dump = json_dumps(out->metadata, JSON_COMPACT | JSON_REAL_PRECISION(10));
-			if (dump) {
-				meta = arena_strdup(s->arena, dump);
-				free(dump);
-			}
+	case PROVIDER_RUNNING:
+		if (pending || out->kind == PROVIDER_SUBMITTED) {
+			kind = "submitted";
+			if (out->task_id && *out->task_id)
+				json_object_set_new(e, "taskId", json_string(out->task_id));
+			break;
 		}
-		const char *params[] = { job->id, s->worker, out->url, meta };
-		r = transition(st, "api.job_complete", "COMPLETED", 4, params);
-		if (r == RUN_CANCELLED && out->path)
-			unlink(out->path); /* nobody will fetch it */
-		return r;
-	}
+		kind = "progress";
+		json_object_set_new(e, "progress", json_integer(clamp_progress(out->progress)));
+		json_object_set_new(e, "nextPoll", json_integer(out->next_poll_seconds > 0 ? out->next_poll_seconds
+							     : job->poll_interval > 0 ? job->poll_interval : 5));
+		break;
+	case PROVIDER_COMPLETED:
+		kind = "complete";
+		json_object_set_new(e, "url", json_string(out->url ? out->url : ""));
+		json_object_set(e, "metadata", out->metadata ? out->metadata : json_object());
+		break;
 	case PROVIDER_FAILED: {
 		enum api_err code = out->code == API_OK ? API_ERR_GENERATION_FAILED : out->code;
-		const char *msg = out->message ? out->message : api_err_message(code);
-		const char *fault = out->fault == FAULT_UPSTREAM ? "UPSTREAM" : "REQUEST";
-		const char *params[] = { job->id, s->worker, api_err_code(code), msg,
-					 out->upstream_status, fault };
-		log_msg(LOG_INFO, "job %s failing (%s fault%s%s): %s", job->id, fault,
-			out->upstream_status ? ", upstream " : "",
-			out->upstream_status ? out->upstream_status : "", msg);
-		return transition(st, "api.job_fail", "FAILED", 6, params);
+		json_object_set_new(e, "code", json_string(api_err_code(code)));
+		json_object_set_new(e, "message", json_string(out->message ? out->message
+							       : api_err_message(code)));
+		json_object_set_new(e, "fault", json_string(out->fault == FAULT_UPSTREAM ? "UPSTREAM"
+										       : "REQUEST"));
+		break;
 	}
-	case PROVIDER_SUBMIT_UNKNOWN: {
-		int secs = out->retry_seconds > 0 ? out->retry_seconds : 5;
-		const char *params[] = { job->id, s->worker, int_text(s->arena, secs),
-					 out->upstream_status ? out->upstream_status : "submit outcome unknown" };
-		return transition(st, "api.job_submit_unknown", "reconcile later", 4, params);
-	}
+	case PROVIDER_SUBMIT_UNKNOWN:
+		kind = "unknown";
+		json_object_set_new(e, "seconds", json_integer(out->retry_seconds > 0 ? out->retry_seconds : 5));
+		if (!out->upstream_status)
+			json_object_set_new(e, "upstreamStatus", json_string("submit outcome unknown"));
+		break;
 	case PROVIDER_RETRY_LATER: {
 		int secs = out->retry_seconds > 0 ? out->retry_seconds : 5;
 		if (pending) {
-			const char *params[] = { job->id, s->worker, int_text(s->arena, secs),
-						 out->upstream_status, out->message };
-			return transition(st, "api.job_defer", "deferred", 5, params);
+			kind = "defer";
+			json_object_set_new(e, "seconds", json_integer(secs));
+			if (out->message)
+				json_object_set_new(e, "message", json_string(out->message));
+		} else {
+			kind = "progress";
+			json_object_set_new(e, "progress", json_integer(job->progress));
+			json_object_set_new(e, "nextPoll", json_integer(secs));
 		}
-		const char *params[] = { job->id, s->worker, int_text(s->arena, job->progress),
-					 int_text(s->arena, secs) };
-		return transition(st, "api.job_progress", "retry later", 4, params);
+		break;
 	}
 	}
-	return RUN_DB_ERROR;
+	json_object_set_new(e, "kind", json_string(kind));
+	if (out->upstream_status)
+		json_object_set_new(e, "upstreamStatus", json_string(out->upstream_status));
+	return e;
+}
+
+/* What a report element's result means for the job; logs it. */
+static enum run_result element_result(const struct pending_report *p, json_t *res, long long ms)
+{
+	const char *provider = p->provider ? p->provider : "?";
+	json_t *err = json_object_get(res, "error");
+	if (json_is_true(json_object_get(res, "cancelled"))) {
+		log_msg(LOG_INFO, "job %s provider=%s %s: cancelled meanwhile ms=%lld", p->id, provider,
+			p->kind, ms);
+		if (p->path)
+			unlink(p->path); /* nobody will fetch it */
+		return RUN_CANCELLED;
+	}
+	json_t *fallback = json_object_get(res, "fallback");
+	if (json_is_true(json_object_get(res, "ok"))) {
+		if (fallback)
+			log_msg(LOG_INFO, "job %s provider=%s failed; falls back to %s ms=%lld", p->id,
+				provider, json_string_value(json_object_get(fallback, "to")), ms);
+		else
+			log_msg(LOG_INFO, "job %s provider=%s -> %s ms=%lld", p->id, provider, p->kind, ms);
+		return RUN_DONE;
+	}
+	const char *sqlstate = json_string_value(json_object_get(err, "sqlstate"));
+	const char *message = json_string_value(json_object_get(err, "message"));
+	if (sqlstate && !strcmp(sqlstate, "QA409")) {
+		log_msg(LOG_WARN, "job %s provider=%s %s: lease lost (%s) ms=%lld", p->id, provider,
+			p->kind, message ? message : "", ms);
+		return RUN_LEASE_LOST;
+	}
+	log_msg(LOG_ERROR, "job %s provider=%s %s: refused: %s [%s] ms=%lld", p->id, provider, p->kind,
+		message ? message : "?", sqlstate ? sqlstate : "-", ms);
+	return RUN_REFUSED;
+}
+
+void sched_report_init(struct sched_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->elements = json_array();
+}
+
+static void report_clear(struct sched_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->jobs[i].id);
+		free(r->jobs[i].provider);
+		free(r->jobs[i].path);
+		free(r->jobs[i].kind);
+	}
+	r->n = 0;
+	json_array_clear(r->elements);
+}
+
+void sched_report_free(struct sched_report *r)
+{
+	report_clear(r);
+	json_decref(r->elements);
+	r->elements = NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Queues one element; the caller flushes when the report is full. */
+static void report_add(struct sched_report *r, const struct job *job,
+		       const struct provider_outcome *out)
+{
+	json_t *e = outcome_element(job, out);
+	struct pending_report *p = &r->jobs[r->n++];
+	p->id = xstrdup(job->id);
+	p->provider = dup_or_null(job->provider);
+	p->path = out->kind == PROVIDER_COMPLETED ? dup_or_null(out->path) : NULL;
+	p->kind = xstrdup(json_string_value(json_object_get(e, "kind")));
+	json_array_append_new(r->elements, e);
+}
+
+enum run_result sched_report_flush(struct sched *s, struct sched_report *r, enum run_result *results)
+{
+	if (r->n == 0)
+		return RUN_DONE;
+	long long started = monotonic_ms();
+	char *body = json_dumps(r->elements, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	const char *params[] = { s->worker, body ? body : "[]" };
+	struct db_error err;
+	json_t *out = NULL;
+	enum api_err rc = db_call(s->db, s->arena, "api.jobs_report", 2, params, &out, &err);
+	free(body);
+	long long ms = monotonic_ms() - started;
+	enum run_result overall = RUN_DONE;
+	if (rc != API_OK || !json_is_array(out) || json_array_size(out) != r->n) {
+		log_msg(LOG_ERROR, "api.jobs_report of %zu outcome(s) failed: %s [%s]; the jobs return "
+			"when their lease ends", r->n, rc == API_OK ? "unexpected answer" : err.message,
+			rc == API_OK ? "-" : err.sqlstate);
+		overall = RUN_DB_ERROR;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		enum run_result one = overall == RUN_DB_ERROR ? RUN_DB_ERROR
+				      : element_result(&r->jobs[i], json_array_get(out, i), ms);
+		if (results)
+			results[i] = one;
+	}
+	report_clear(r);
+	return overall;
 }
 
 /* True when a PROCESSING job has run longer than its provider allows. */
@@ -167,7 +260,7 @@ static bool past_time_limit(const struct job *job)
 	       (long long)time(NULL) > started + job->time_limit;
 }
 
-enum run_result sched_run_job(struct sched *s, json_t *job_json)
+enum run_result sched_run_job(struct sched *s, json_t *job_json, struct sched_report *report)
 {
 	struct job job;
 	if (!provider_job_decode(job_json, &job)) {
@@ -222,7 +315,16 @@ enum run_result sched_run_job(struct sched *s, json_t *job_json)
 	log_msg(LOG_DEBUG, "job %s provider=%s adapter=%s%s outcome %s ms=%lld", job.id, provider,
 		ad ? ad->name : "-", job.test_mode ? " (test mode)" : "",
 		provider_outcome_name(out.kind), monotonic_ms() - st.started_ms);
-	enum run_result r = record(&st, &out);
+	if (report && ad && ad->offline && report->n < SCHED_REPORT_MAX) {
+		report_add(report, &job, &out);
+		return RUN_QUEUED;
+	}
+	struct sched_report one;
+	sched_report_init(&one);
+	report_add(&one, &job, &out);
+	enum run_result r;
+	sched_report_flush(s, &one, &r);
+	sched_report_free(&one);
 	if (r == RUN_CANCELLED && ad && ad->cancel) {
 		/* Stop upstream work nobody will collect. */
 		struct job upstream = job;
@@ -242,6 +344,8 @@ const char *sched_run_result_name(enum run_result r)
 	case RUN_LEASE_LOST: return "lease lost";
 	case RUN_SKIPPED: return "skipped";
 	case RUN_DB_ERROR: return "database error";
+	case RUN_QUEUED: return "queued";
+	case RUN_REFUSED: return "refused";
 	}
 	return "?";
 }

@@ -141,8 +141,8 @@ assert_eq "each prompt was submitted exactly once" '[1]' "$(jq -c '[.byPrompt | 
 assert_eq "each job has one attempt" 500 \
 	"$(psql_q "SELECT count(*) FROM (SELECT g.id FROM internal.generations g JOIN internal.generation_attempts a ON a.generation_id = g.id
 	           WHERE g.account_id = '$SUITE_ACCOUNT' AND g.input->>'text' LIKE 'bulk $$ %' GROUP BY g.id HAVING count(*) = 1) s")"
-b_jobs=$(grep -c -- '-> PROCESSING' "$IT_TMP/sched-b.log" || true)
-c_jobs=$(grep -c -- '-> PROCESSING' "$IT_TMP/sched-c.log" || true)
+b_jobs=$(grep -c -- '-> submitted' "$IT_TMP/sched-b.log" || true)
+c_jobs=$(grep -c -- '-> submitted' "$IT_TMP/sched-c.log" || true)
 note "scheduler B submitted $b_jobs, scheduler C $c_jobs"
 if ((b_jobs > 0 && c_jobs > 0)); then pass "both schedulers shared the work"; else fail "both schedulers shared the work (B $b_jobs, C $c_jobs)"; fi
 assert_eq "the account's wallet equals its ledger" t \

@@ -87,6 +87,10 @@ static void triggers(void **state)
 	assert_int_equal(simulate_trigger(&job), SIM_SLOW);
 	make_job(f, "{\"id\":\"g\",\"input\":{\"text\":\"[slow] then [fail]\"}}", &job);
 	assert_int_equal(simulate_trigger(&job), SIM_FAIL);
+	make_job(f, "{\"id\":\"g\",\"input\":{\"text\":\"now [Instant]\"}}", &job);
+	assert_int_equal(simulate_trigger(&job), SIM_INSTANT);
+	make_job(f, "{\"id\":\"g\",\"input\":{\"text\":\"[instant] but [slow]\"}}", &job);
+	assert_int_equal(simulate_trigger(&job), SIM_SLOW);
 	make_job(f, "{\"id\":\"g\",\"input\":{\"text\":42}}", &job);
 	assert_int_equal(simulate_trigger(&job), SIM_NORMAL);
 }
@@ -250,6 +254,18 @@ static void submit_gives_task_id(void **state)
 	make_job(f, "{\"id\":\"../etc\",\"type\":\"VIDEO\",\"status\":\"PENDING\"}", &job);
 	provider_simulate.submit(&job, &f->ctx, &out);
 	assert_int_equal(out.kind, PROVIDER_FAILED);
+
+	/* [instant]: the result is stored at submit; twice is harmless (the
+	 * hard link is replaced, no temporary file stays) */
+	make_job(f, "{\"id\":\"gen_in1\",\"type\":\"VIDEO\",\"status\":\"PENDING\",\"testMode\":true,"
+		 "\"input\":{\"text\":\"go [instant]\"}}", &job);
+	for (int i = 0; i < 2; i++) {
+		provider_simulate.submit(&job, &f->ctx, &out);
+		assert_int_equal(out.kind, PROVIDER_COMPLETED);
+		assert_non_null(out.path);
+		assert_int_equal(json_integer_value(json_object_get(out.metadata, "width")), 320);
+	}
+	assert_int_equal(unlink(out.path), 0);
 	assert_true(provider_simulate.offline);
 	assert_ptr_equal(provider_find("simulate"), &provider_simulate);
 }

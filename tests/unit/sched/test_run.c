@@ -27,7 +27,7 @@
 #include "sched/run.h"
 
 /* The parameters of the last db_call, copied. */
-static char last_params[8][512];
+static char last_params[8][4096];
 static int last_nparams;
 
 enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function,
@@ -36,26 +36,104 @@ enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function
 const struct provider_adapter *__wrap_provider_find(const char *adapter);
 const struct provider_adapter *__real_provider_find(const char *adapter);
 
+/* The single api function an api.jobs_report element stands for, and its
+ * arguments in that function's order: tests expect and inspect a reported
+ * outcome as the call it replaces (sql/internal/jobs_report.sql). */
+static const struct {
+	const char *kind, *function;
+	const char *fields[4];
+} report_kinds[] = {
+	{ "submitted", "api.job_submitted", { "taskId" } },
+	{ "progress", "api.job_progress", { "progress", "nextPoll" } },
+	{ "complete", "api.job_complete", { "url", "metadata" } },
+	{ "fail", "api.job_fail", { "code", "message", "upstreamStatus", "fault" } },
+	{ "defer", "api.job_defer", { "seconds", "upstreamStatus", "message" } },
+	{ "unknown", "api.job_submit_unknown", { "seconds", "upstreamStatus" } },
+};
+
+static json_t *last_report;   /* the last api.jobs_report array */
+
+static void set_param(int i, json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		snprintf(last_params[i], sizeof last_params[i], "<NULL>");
+	} else if (json_is_string(v)) {
+		snprintf(last_params[i], sizeof last_params[i], "%s", json_string_value(v));
+	} else {
+		char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		snprintf(last_params[i], sizeof last_params[i], "%s", d ? d : "?");
+		free(d);
+	}
+}
+
+/* One element as its single call: sets last_params, returns the function. */
+static const char *element_as_call(json_t *e, const char *worker)
+{
+	const char *kind = json_string_value(json_object_get(e, "kind"));
+	set_param(0, json_object_get(e, "id"));
+	snprintf(last_params[1], sizeof last_params[1], "%s", worker);
+	for (size_t k = 0; k < sizeof report_kinds / sizeof report_kinds[0]; k++) {
+		if (!kind || strcmp(kind, report_kinds[k].kind))
+			continue;
+		last_nparams = 2;
+		for (int i = 0; i < 4 && report_kinds[k].fields[i]; i++)
+			set_param(last_nparams++, json_object_get(e, report_kinds[k].fields[i]));
+		return report_kinds[k].function;
+	}
+	fail_msg("unknown report kind %s", kind ? kind : "(none)");
+	return "?";
+}
+
 enum api_err __wrap_db_call(struct db *db, struct arena *a, const char *function,
 			    int nparams, const char *const *params, json_t **out,
 			    struct db_error *err)
 {
 	(void)db;
+	json_t *report = NULL;
+	if (!strcmp(function, "api.jobs_report")) {
+		report = json_loads(params[1], 0, NULL);
+		assert_true(json_is_array(report));
+		json_decref(last_report);
+		last_report = report;
+		/* one element: expected as the call it stands for */
+		if (json_array_size(report) == 1)
+			function = element_as_call(json_array_get(report, 0), params[0]);
+	} else {
+		last_nparams = nparams;
+		for (int i = 0; i < nparams && i < 8; i++)
+			snprintf(last_params[i], sizeof last_params[i], "%s", params[i] ? params[i] : "<NULL>");
+	}
 	check_expected(function);
-	last_nparams = nparams;
-	for (int i = 0; i < nparams && i < 8; i++)
-		snprintf(last_params[i], sizeof last_params[i], "%s", params[i] ? params[i] : "<NULL>");
 	const char *sqlstate = mock_ptr_type(const char *);
 	const char *result = mock_ptr_type(const char *);
 	*out = NULL;
-	if (sqlstate) {
+	if (sqlstate && (!report || !strncmp(sqlstate, "08", 2))) {
 		memset(err, 0, sizeof *err);
 		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", sqlstate);
 		snprintf(err->message, sizeof err->message, "scripted %s", sqlstate);
 		err->code = !strcmp(sqlstate, "08006") ? API_ERR_UNAVAILABLE : API_ERR_INTERNAL;
 		return err->code;
 	}
-	*out = json_loads(result, JSON_DECODE_ANY, NULL);
+	if (report) {
+		/* Every element gets the scripted answer: the single call's result
+		 * object merged into {"id", "ok"}, or its error. */
+		json_t *answers = json_array(), *scripted_result = result ? json_loads(result, 0, NULL) : NULL;
+		size_t i;
+		json_t *e;
+		json_array_foreach(report, i, e) {
+			json_t *ans = json_pack("{s:O s:b}", "id", json_object_get(e, "id"), "ok", sqlstate == NULL);
+			if (sqlstate)
+				json_object_set_new(ans, "error", json_pack("{s:s s:s}", "sqlstate", sqlstate,
+									  "message", "scripted"));
+			else if (scripted_result)
+				json_object_update(ans, scripted_result);
+			json_array_append_new(answers, ans);
+		}
+		json_decref(scripted_result);
+		*out = answers;
+	} else {
+		*out = json_loads(result, JSON_DECODE_ANY, NULL);
+	}
 	assert_non_null(*out);
 	arena_defer(a, (void (*)(void *))json_decref, *out);
 	return API_OK;
@@ -158,6 +236,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	json_decref(last_report);
+	last_report = NULL;
 	arena_reset(f->arena);
 	assert_int_equal(arena_pending_defers(f->arena), 0);
 	arena_free(f->arena);
@@ -169,7 +249,7 @@ static enum run_result run(struct fixture *f, const char *job)
 	json_t *j = json_loads(job, 0, NULL);
 	assert_non_null(j);
 	arena_defer(f->arena, (void (*)(void *))json_decref, j);
-	return sched_run_job(&f->s, j);
+	return sched_run_job(&f->s, j, NULL);
 }
 
 static void unknown_adapter_fails_from_pending(void **state)
@@ -519,6 +599,90 @@ static void time_limit_counts_from_the_attempt(void **state)
 	assert_int_equal(step_calls, 1);
 }
 
+/* Offline adapters' outcomes wait in a report and go in one call; each
+ * job's answer is its own (cancelled: file deleted, lease lost, ok), and a
+ * failed call leaves every job to its lease. */
+static void offline_outcomes_are_batched(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = make_media_dir();
+	f->cfg.media_dir = dir;
+	f->cfg.media_url = "http://m/media";
+	f->cfg.samples_dir = SRCDIR "/share/samples";
+	struct sched_report report;
+	sched_report_init(&report);
+	static const char *const ids[] = { "gen_b1", "gen_b2", "gen_b3" };
+	for (size_t i = 0; i < 3; i++) {
+		char job[256];
+		snprintf(job, sizeof job, "{\"id\":\"%s\",\"provider\":\"flux-dev\",\"adapter\":\"flux\","
+			 "\"status\":\"PROCESSING\",\"type\":\"IMAGE\",\"testMode\":true,\"progress\":70}", ids[i]);
+		json_t *j = json_loads(job, 0, NULL);
+		/* no database call: cmocka would fail on an unexpected one */
+		assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+		json_decref(j);
+		arena_reset(f->arena);
+	}
+	assert_int_equal(report.n, 3);
+	expect_call("api.jobs_report", NULL, "{}");
+	enum run_result results[3];
+	assert_int_equal(sched_report_flush(&f->s, &report, results), RUN_DONE);
+	assert_int_equal(json_array_size(last_report), 3);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *e = json_array_get(last_report, i);
+		assert_string_equal(json_string_value(json_object_get(e, "id")), ids[i]);
+		assert_string_equal(json_string_value(json_object_get(e, "kind")), "complete");
+		assert_int_equal(results[i], RUN_DONE);
+	}
+	assert_int_equal(report.n, 0);
+
+	/* cancelled meanwhile: the stored files go */
+	json_t *j = json_loads("{\"id\":\"gen_b4\",\"provider\":\"flux-dev\",\"adapter\":\"flux\","
+			       "\"status\":\"PROCESSING\",\"type\":\"IMAGE\",\"testMode\":true,\"progress\":70}", 0, NULL);
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+	arena_reset(f->arena);
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED); /* twice: 2 elements */
+	arena_reset(f->arena);
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/gen_b4.png", dir) > 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	expect_call("api.jobs_report", NULL, "{\"cancelled\":true}");
+	enum run_result two[2];
+	assert_int_equal(sched_report_flush(&f->s, &report, two), RUN_DONE);
+	assert_int_equal(two[0], RUN_CANCELLED);
+	assert_int_not_equal(stat(path, &st), 0);
+
+	/* another worker's lease, per element; a failed call, for all */
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+	arena_reset(f->arena);
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+	arena_reset(f->arena);
+	expect_call("api.jobs_report", "QA409", NULL);
+	assert_int_equal(sched_report_flush(&f->s, &report, two), RUN_DONE);
+	assert_int_equal(two[0], RUN_LEASE_LOST);
+	assert_int_equal(two[1], RUN_LEASE_LOST);
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+	arena_reset(f->arena);
+	assert_int_equal(sched_run_job(&f->s, j, &report), RUN_QUEUED);
+	arena_reset(f->arena);
+	expect_call("api.jobs_report", "08006", NULL);
+	assert_int_equal(sched_report_flush(&f->s, &report, two), RUN_DB_ERROR);
+	assert_int_equal(two[1], RUN_DB_ERROR);
+	json_decref(j);
+	sched_report_free(&report);
+
+	/* the completed jobs' files, and the lease-lost and failed rounds' one */
+	unlink(path);
+	free(path);
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(asprintf(&path, "%s/%s.png", dir, ids[i]) > 0);
+		assert_int_equal(unlink(path), 0);
+		free(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	free(dir);
+}
+
 static void lost_lease_stops(void **state)
 {
 	struct fixture *f = *state;
@@ -567,6 +731,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(submit_unknown_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(upstream_fault_and_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(awaiting_submit_is_submitted, setup, teardown),
+		cmocka_unit_test_setup_teardown(offline_outcomes_are_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_lease_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_failure_is_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(unreadable_or_finished_jobs_are_skipped, setup, teardown),

@@ -1,0 +1,66 @@
+-- internal.jobs_report(worker, outcomes, now): records a batch of job
+-- outcomes in one transaction, so a scheduler running offline adapters
+-- (test mode's simulation, local renderers) pays one round trip per batch
+-- instead of one per job. Each element of p_outcomes is one transition:
+--   {"id", "kind": "submitted", "taskId"}               internal.job_submitted
+--   {"id", "kind": "progress", "progress", "nextPoll"}  internal.job_progress
+--   {"id", "kind": "complete", "url", "metadata"}       internal.job_complete
+--   {"id", "kind": "fail", "code", "message", "upstreamStatus", "fault"}
+--                                                       internal.job_fail
+--   {"id", "kind": "defer", "seconds", "upstreamStatus", "message"}
+--                                                       internal.job_defer
+--   {"id", "kind": "unknown", "seconds", "upstreamStatus"}
+--                                                       internal.job_submit_unknown
+-- each with the same rules as the single call (lease, states, money). An
+-- element that fails (lost lease, bad input) is rolled back alone (its own
+-- subtransaction) and reported; the others stand. Returns a JSON array, in
+-- input order, of {"id", "ok": true} plus "cancelled": true or "fallback":
+-- {from, to} when the call said so, or {"id", "ok": false, "error":
+-- {"sqlstate", "message"}}. At most 1000 elements (QA400).
+CREATE OR REPLACE FUNCTION internal.jobs_report(p_worker text, p_outcomes jsonb, p_now timestamptz)
+RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_item jsonb;
+  v_id   text;
+  v_res  jsonb;
+  v_out  jsonb := '[]'::jsonb;
+BEGIN
+  IF jsonb_typeof(p_outcomes) IS DISTINCT FROM 'array' OR jsonb_array_length(p_outcomes) > 1000 THEN
+    PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
+  END IF;
+  FOR v_item IN SELECT e FROM jsonb_array_elements(p_outcomes) e LOOP
+    v_id := v_item->>'id';
+    BEGIN
+      v_res := CASE v_item->>'kind'
+        WHEN 'submitted' THEN internal.job_submitted(v_id, p_worker, v_item->>'taskId', p_now)
+        WHEN 'progress' THEN internal.job_progress(v_id, p_worker, (v_item->>'progress')::integer,
+                                                   (v_item->>'nextPoll')::integer, p_now)
+        WHEN 'complete' THEN internal.job_complete(v_id, p_worker, v_item->>'url',
+                                                   coalesce(v_item->'metadata', '{}'), p_now)
+        WHEN 'fail' THEN internal.job_fail(v_id, p_worker, v_item->>'code', v_item->>'message',
+                                           v_item->>'upstreamStatus', v_item->>'fault', p_now)
+        WHEN 'defer' THEN internal.job_defer(v_id, p_worker, (v_item->>'seconds')::integer,
+                                             v_item->>'upstreamStatus', v_item->>'message', p_now)
+        WHEN 'unknown' THEN internal.job_submit_unknown(v_id, p_worker, (v_item->>'seconds')::integer,
+                                                        v_item->>'upstreamStatus', p_now)
+      END;
+      IF v_res IS NULL THEN
+        PERFORM internal.raise_invalid(internal.problem(
+          format('Unknown outcome kind %s.', coalesce(v_item->>'kind', 'null')), 'kind'));
+      END IF;
+      v_out := v_out || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                 'id', v_id, 'ok', true,
+                 'cancelled', CASE WHEN (v_res->>'cancelled')::boolean THEN true END,
+                 'fallback', v_res->'fallback')));
+    EXCEPTION WHEN OTHERS THEN
+      v_out := v_out || jsonb_build_array(jsonb_build_object(
+                 'id', v_id, 'ok', false,
+                 'error', jsonb_build_object('sqlstate', SQLSTATE, 'message', SQLERRM)));
+    END;
+  END LOOP;
+  RETURN v_out;
+END
+$$;
