@@ -17,6 +17,10 @@
 -- input order, of {"id", "ok": true} plus "cancelled": true or "fallback":
 -- {from, to} when the call said so, or {"id", "ok": false, "error":
 -- {"sqlstate", "message"}}. At most 1000 elements (QA400).
+-- Before any element, the wallets of every job in the batch are locked in
+-- one order (account, mode): two schedulers settling jobs of the same
+-- accounts would otherwise take the wallet locks in different orders and
+-- deadlock, element after element.
 CREATE OR REPLACE FUNCTION internal.jobs_report(p_worker text, p_outcomes jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -31,6 +35,14 @@ BEGIN
   IF jsonb_typeof(p_outcomes) IS DISTINCT FROM 'array' OR jsonb_array_length(p_outcomes) > 1000 THEN
     PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
   END IF;
+  PERFORM 1
+     FROM internal.wallets w
+    WHERE (w.account_id, w.test_mode) IN
+          (SELECT g.account_id, g.test_mode
+             FROM internal.generations g
+            WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e))
+    ORDER BY w.account_id, w.test_mode
+      FOR UPDATE;
   FOR v_item IN SELECT e FROM jsonb_array_elements(p_outcomes) e LOOP
     v_id := v_item->>'id';
     BEGIN
