@@ -1,4 +1,5 @@
--- internal.job_complete(id, worker, url, metadata, now): the result is stored
+-- internal.job_complete(id, worker, url, metadata, now): internal.jobs_complete
+-- for one job, raising its error. The result is stored
 -- at p_url. COMPLETED with progress 100, url, metadata (MediaMetadata fields
 -- only), completed_at; the reserved credits are captured (ledger 'capture');
 -- the attempt is closed; a live job's provider counts as healthy; the
@@ -13,37 +14,18 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_gen internal.generations := internal.job_lock(p_id, p_worker);
+  v_res jsonb := internal.jobs_complete(p_worker, jsonb_build_array(jsonb_build_object(
+                   'id', p_id, 'url', p_url, 'metadata', p_metadata)), p_now)->0;
 BEGIN
-  IF v_gen.status = 'CANCELLED' THEN
+  IF (v_res->>'cancelled')::boolean THEN
     RETURN '{"cancelled":true}'::jsonb;
   END IF;
-  IF p_url IS NULL OR p_url = '' OR octet_length(p_url) > 2048 THEN
-    PERFORM internal.raise_invalid(internal.problem('A completed job needs a result URL of at most 2048 bytes.', 'url'));
+  IF NOT (v_res->>'ok')::boolean THEN
+    IF v_res->'error'->>'sqlstate' = 'QA400' THEN
+      PERFORM internal.raise_invalid(internal.problem(v_res->'error'->>'message', 'url'));
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = v_res->'error'->>'sqlstate', MESSAGE = v_res->'error'->>'message';
   END IF;
-  IF NOT v_gen.test_mode THEN
-    PERFORM internal.provider_health(v_gen.provider, true, p_now);
-  END IF;
-  IF v_gen.awaiting_submit THEN
-    PERFORM internal.attempt_open(v_gen, 'PROCESSING', p_now);
-  END IF;
-  IF v_gen.status = 'PENDING' THEN
-    UPDATE internal.generations g SET status = 'PROCESSING', started_at = coalesce(g.started_at, p_now)
-     WHERE g.id = p_id RETURNING g.* INTO v_gen;
-  END IF;
-
-  UPDATE internal.generations g
-     SET status = 'COMPLETED',
-         progress = 100,
-         url = p_url,
-         metadata = internal.metadata_clean(p_metadata),
-         awaiting_submit = false,
-         completed_at = p_now
-   WHERE g.id = p_id
-  RETURNING g.* INTO v_gen;
-  PERFORM internal.attempt_close(v_gen, 'COMPLETED', NULL, NULL, NULL, true, p_now);
-  PERFORM internal.credits_settle(v_gen, 'capture', p_now);
-  PERFORM internal.webhook_enqueue(v_gen, p_now);
-  RETURN internal.generation_json(v_gen);
+  RETURN (SELECT internal.generation_json(g) FROM internal.generations g WHERE g.id = p_id);
 END
 $$;

@@ -17,7 +17,10 @@
 -- input order, of {"id", "ok": true} plus "cancelled": true or "fallback":
 -- {from, to} when the call said so, or {"id", "ok": false, "error":
 -- {"sqlstate", "message"}}. At most 1000 elements (QA400).
--- Before any element, the wallets of every job in the batch are locked in
+-- The "complete" elements are recorded together, set-based
+-- (internal.jobs_complete), after the others; should that group fail as a
+-- whole, each is retried alone. Before any element, the wallets of every
+-- job in the batch are locked in
 -- one order (account, mode): two schedulers settling jobs of the same
 -- accounts would otherwise take the wallet locks in different orders and
 -- deadlock, element after element.
@@ -27,10 +30,12 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_item jsonb;
-  v_id   text;
-  v_res  jsonb;
-  v_out  jsonb := '[]'::jsonb;
+  v_item     jsonb;
+  v_id       text;
+  v_res      jsonb;
+  v_results  jsonb[];                -- by ordinal (an expanded array: O(1) stores)
+  v_complete jsonb;                  -- the complete elements, each with its "ord"
+  v_ord      bigint;
 BEGIN
   IF jsonb_typeof(p_outcomes) IS DISTINCT FROM 'array' OR jsonb_array_length(p_outcomes) > 1000 THEN
     PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
@@ -43,15 +48,18 @@ BEGIN
             WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e))
     ORDER BY w.account_id, w.test_mode
       FOR UPDATE;
-  FOR v_item IN SELECT e FROM jsonb_array_elements(p_outcomes) e LOOP
+  SELECT jsonb_agg(x.e || jsonb_build_object('ord', x.o) ORDER BY x.o)
+    INTO v_complete
+    FROM jsonb_array_elements(p_outcomes) WITH ORDINALITY x(e, o)
+   WHERE x.e->>'kind' = 'complete';
+  FOR v_item, v_ord IN SELECT x.e, x.o FROM jsonb_array_elements(p_outcomes) WITH ORDINALITY x(e, o)
+                        WHERE x.e->>'kind' IS DISTINCT FROM 'complete' LOOP
     v_id := v_item->>'id';
     BEGIN
       v_res := CASE v_item->>'kind'
         WHEN 'submitted' THEN internal.job_submitted(v_id, p_worker, v_item->>'taskId', p_now)
         WHEN 'progress' THEN internal.job_progress(v_id, p_worker, (v_item->>'progress')::integer,
                                                    (v_item->>'nextPoll')::integer, p_now)
-        WHEN 'complete' THEN internal.job_complete(v_id, p_worker, v_item->>'url',
-                                                   coalesce(v_item->'metadata', '{}'), p_now)
         WHEN 'fail' THEN internal.job_fail(v_id, p_worker, v_item->>'code', v_item->>'message',
                                            v_item->>'upstreamStatus', v_item->>'fault', p_now)
         WHEN 'defer' THEN internal.job_defer(v_id, p_worker, (v_item->>'seconds')::integer,
@@ -63,16 +71,40 @@ BEGIN
         PERFORM internal.raise_invalid(internal.problem(
           format('Unknown outcome kind %s.', coalesce(v_item->>'kind', 'null')), 'kind'));
       END IF;
-      v_out := v_out || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+      v_res := jsonb_strip_nulls(jsonb_build_object(
                  'id', v_id, 'ok', true,
                  'cancelled', CASE WHEN (v_res->>'cancelled')::boolean THEN true END,
-                 'fallback', v_res->'fallback')));
+                 'fallback', v_res->'fallback'));
     EXCEPTION WHEN OTHERS THEN
-      v_out := v_out || jsonb_build_array(jsonb_build_object(
-                 'id', v_id, 'ok', false,
-                 'error', jsonb_build_object('sqlstate', SQLSTATE, 'message', SQLERRM)));
+      v_res := jsonb_build_object('id', v_id, 'ok', false,
+                                  'error', jsonb_build_object('sqlstate', SQLSTATE, 'message', SQLERRM));
     END;
+    v_results[v_ord] := v_res;
   END LOOP;
-  RETURN v_out;
+
+  IF v_complete IS NOT NULL THEN
+    BEGIN
+      FOR v_ord, v_res IN
+        SELECT (a.c->>'ord')::bigint, b.r
+          FROM jsonb_array_elements(v_complete) WITH ORDINALITY a(c, n)
+          JOIN jsonb_array_elements(internal.jobs_complete(p_worker, v_complete, p_now)) WITH ORDINALITY b(r, m)
+            ON a.n = b.m
+      LOOP
+        v_results[v_ord] := v_res;
+      END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+      FOR v_item IN SELECT e FROM jsonb_array_elements(v_complete) e LOOP
+        BEGIN
+          v_res := internal.jobs_complete(p_worker, jsonb_build_array(v_item), p_now)->0;
+        EXCEPTION WHEN OTHERS THEN
+          v_res := jsonb_build_object('id', v_item->>'id', 'ok', false,
+                                      'error', jsonb_build_object('sqlstate', SQLSTATE, 'message', SQLERRM));
+        END;
+        v_results[(v_item->>'ord')::bigint] := v_res;
+      END LOOP;
+    END;
+  END IF;
+  RETURN (SELECT coalesce(jsonb_agg(v_results[o] ORDER BY o), '[]'::jsonb)
+            FROM generate_series(1, jsonb_array_length(p_outcomes)) o);
 END
 $$;
