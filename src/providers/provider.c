@@ -156,6 +156,16 @@ long long provider_parse_utc(const char *iso)
 	return (long long)timegm(&tm);
 }
 
+int provider_poll_backoff(const struct job *job, long long now)
+{
+	int interval = job->poll_interval > 0 ? job->poll_interval : 5;
+	long long started = provider_parse_utc(job->attempt_started_at ? job->attempt_started_at
+							    : job->started_at);
+	long long tenth = started > 0 && now > started ? (now - started) / 10 : 0;
+	int cap = interval > PROVIDER_POLL_MAX_SECONDS ? interval : PROVIDER_POLL_MAX_SECONDS;
+	return tenth <= interval ? interval : tenth >= cap ? cap : (int)tenth;
+}
+
 const char *provider_outcome_name(enum provider_outcome_kind kind)
 {
 	switch (kind) {

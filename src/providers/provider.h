@@ -144,6 +144,14 @@ const char *provider_media_url(const struct provider_ctx *ctx, const char *name)
  * in startedAt), or -1 for NULL or anything else. */
 long long provider_parse_utc(const char *iso);
 
+/* Backoff for polling an upstream task: seconds until the next poll. The
+ * provider's interval (5 s when unknown) while the attempt is young; then
+ * about a tenth of the time the attempt has run (since attemptStartedAt,
+ * else startedAt, at `now`), so a 20-minute render is not polled every 10 s
+ * throughout; never above a minute unless the interval itself is. */
+#define PROVIDER_POLL_MAX_SECONDS 60
+int provider_poll_backoff(const struct job *job, long long now);
+
 /* The outcome kind's lower-case name for logs ("completed"). */
 const char *provider_outcome_name(enum provider_outcome_kind kind);
 

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum task_state task_state_of(const struct task_status_map *table, const char *status)
 {
@@ -325,19 +326,19 @@ static void running(const struct job *job, const struct task_view *v,
 	if (v->progress > p)
 		p = v->progress;
 	out->progress = p > 99 ? 99 : p < 0 ? 0 : p;
-	out->next_poll_seconds = job->poll_interval > 0 ? job->poll_interval : 5;
+	out->next_poll_seconds = provider_poll_backoff(job, (long long)time(NULL));
 }
 
 /* A poll that met a failing or overloaded upstream learnt nothing about the
- * task: poll again after Retry-After, else twice the provider's interval. */
+ * task: poll again after Retry-After, else twice the usual backoff. */
 static void poll_later(const struct job *job, int retry_after, const char *us,
 		       struct provider_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = PROVIDER_RETRY_LATER;
 	out->upstream_status = us;
-	int interval = job && job->poll_interval > 0 ? job->poll_interval : TASK_RETRY_DEFAULT / 2;
-	out->retry_seconds = retry_after > 0 ? retry_after : 2 * interval;
+	out->retry_seconds = retry_after > 0 ? retry_after
+			     : 2 * provider_poll_backoff(job, (long long)time(NULL));
 }
 
 void task_outcome(const struct task_api *api, enum task_phase phase, const struct job *job,

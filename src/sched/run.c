@@ -108,7 +108,7 @@ static json_t *outcome_element(const struct job *job, const struct provider_outc
 	case PROVIDER_COMPLETED:
 		kind = "complete";
 		json_object_set_new(e, "url", json_string(out->url ? out->url : ""));
-		json_object_set(e, "metadata", out->metadata ? out->metadata : json_object());
+		json_object_set_new(e, "metadata", out->metadata ? json_incref(out->metadata) : json_object());
 		break;
 	case PROVIDER_FAILED: {
 		enum api_err code = out->code == API_OK ? API_ERR_GENERATION_FAILED : out->code;

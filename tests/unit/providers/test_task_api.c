@@ -668,9 +668,35 @@ static void messages(void **state)
 	assert_int_equal(strlen(c) % 2, 1);
 }
 
+/* Polling backs off with the attempt's age: the provider's interval at
+ * first, then a tenth of the elapsed time, at most a minute. */
+static void poll_backoff(void **state)
+{
+	(void)state;
+	struct job job;
+	memset(&job, 0, sizeof job);
+	long long now = 1900000000; /* 2030-03-17T17:46:40Z */
+	assert_int_equal(provider_poll_backoff(&job, now), 5);  /* nothing known */
+	job.poll_interval = 10;
+	assert_int_equal(provider_poll_backoff(&job, now), 10);
+	job.attempt_started_at = "2030-03-17T17:45:50Z";         /* 50 s ago */
+	assert_int_equal(provider_poll_backoff(&job, now), 10);
+	job.attempt_started_at = "2030-03-17T17:41:40Z";         /* 300 s ago */
+	assert_int_equal(provider_poll_backoff(&job, now), 30);
+	job.attempt_started_at = "2030-03-17T16:00:00Z";         /* long ago */
+	assert_int_equal(provider_poll_backoff(&job, now), PROVIDER_POLL_MAX_SECONDS);
+	job.poll_interval = 120;                                  /* a slow provider */
+	assert_int_equal(provider_poll_backoff(&job, now), 120);
+	job.poll_interval = 10;
+	job.attempt_started_at = NULL;                            /* falls back to startedAt */
+	job.started_at = "2030-03-17T17:41:40Z";
+	assert_int_equal(provider_poll_backoff(&job, now), 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(poll_backoff),
 		cmocka_unit_test(status_tables),
 		cmocka_unit_test(json_paths),
 		cmocka_unit_test(luma_builders),
