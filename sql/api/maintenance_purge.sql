@@ -16,6 +16,7 @@ DECLARE
   v_keys    integer;
   v_windows integer;
   v_queries integer;
+  v_hooks   integer;
 BEGIN
   DELETE FROM internal.idempotency_keys k WHERE k.created_at <= p_now - internal.idempotency_ttl();
   GET DIAGNOSTICS v_keys = ROW_COUNT;
@@ -35,7 +36,12 @@ BEGIN
                        WHERE o.last_used_at < p_now - interval '30 days'
                          FOR UPDATE SKIP LOCKED);
   GET DIAGNOSTICS v_queries = ROW_COUNT;
+  -- Finished webhook deliveries (and their attempts) are kept 30 days for
+  -- support questions; pending ones stay whatever their age.
+  DELETE FROM internal.webhook_deliveries d
+   WHERE d.status <> 'PENDING' AND d.finished_at < p_now - interval '30 days';
+  GET DIAGNOSTICS v_hooks = ROW_COUNT;
   RETURN jsonb_build_object('idempotencyKeys', v_keys, 'rateWindows', v_windows,
-                            'persistedQueries', v_queries);
+                            'persistedQueries', v_queries, 'webhookDeliveries', v_hooks);
 END
 $$;

@@ -14,12 +14,7 @@ AS $$
 DECLARE
   v_out jsonb;
 BEGIN
-  IF p_worker IS NULL OR p_worker = '' OR length(p_worker) > 200 THEN
-    PERFORM internal.raise_invalid(internal.problem('worker must be 1 to 200 characters.', 'worker'));
-  END IF;
-  IF p_lease_seconds IS NULL OR p_lease_seconds < 1 OR p_lease_seconds > 86400 THEN
-    PERFORM internal.raise_invalid(internal.problem('lease must be 1 to 86400 seconds.', 'leaseSeconds'));
-  END IF;
+  PERFORM internal.claim_check(p_worker, p_lease_seconds);
 
   WITH due AS (
     SELECT g.id

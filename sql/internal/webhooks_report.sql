@@ -1,13 +1,15 @@
 -- internal.webhooks_report(worker, results, schedule, now): records one batch
 -- of delivery attempts in one transaction. p_results is a JSON array of
 -- {id, httpStatus (null when no response), error (null on a response),
--- durationMs, retryAfter (seconds, optional)}; elements for deliveries the
--- worker no longer leases are skipped (another worker took them over).
+-- durationMs, retryAfter (seconds, optional)}, or {id, "release": true} for
+-- a delivery the worker claimed but did not attempt (its lease is dropped, no
+-- attempt counted); elements for deliveries the worker no longer leases are
+-- skipped (another worker took them over).
 -- Each attempt is recorded; a 2xx delivers; 410 Gone stops at once (the
 -- receiver asked for no more); anything else retries after
 -- internal.webhook_retry_delay (p_schedule, NULL = SPEC §9's) or, when the
 -- schedule is used up, FAILED. Returns {"delivered", "retrying", "failed",
--- "skipped"} counts.
+-- "released", "skipped"} counts.
 CREATE OR REPLACE FUNCTION internal.webhooks_report(p_worker text, p_results jsonb,
                                                     p_schedule integer[], p_now timestamptz)
 RETURNS jsonb
@@ -19,7 +21,7 @@ DECLARE
   v_delivery internal.webhook_deliveries;
   v_ok       boolean;
   v_delay    double precision;
-  v_counts   jsonb := '{"delivered":0,"retrying":0,"failed":0,"skipped":0}';
+  v_counts   jsonb := '{"delivered":0,"retrying":0,"failed":0,"released":0,"skipped":0}';
   v_outcome  text;
 BEGIN
   IF jsonb_typeof(p_results) IS DISTINCT FROM 'array' THEN
@@ -30,7 +32,8 @@ BEGIN
            (e->>'httpStatus')::integer AS http_status,
            left(e->>'error', 500) AS error,
            least((e->>'durationMs')::bigint, 2147483647)::integer AS duration_ms,
-           (e->>'retryAfter')::integer AS retry_after
+           (e->>'retryAfter')::integer AS retry_after,
+           coalesce((e->>'release')::boolean, false) AS release
       FROM jsonb_array_elements(p_results) e
      ORDER BY 1
   LOOP
@@ -39,6 +42,11 @@ BEGIN
        FOR UPDATE;
     IF NOT FOUND THEN
       v_counts := jsonb_set(v_counts, '{skipped}', to_jsonb((v_counts->>'skipped')::integer + 1));
+      CONTINUE;
+    END IF;
+    IF r.release THEN
+      UPDATE internal.webhook_deliveries d SET lease_owner = NULL, lease_until = NULL WHERE d.id = r.id;
+      v_counts := jsonb_set(v_counts, '{released}', to_jsonb((v_counts->>'released')::integer + 1));
       CONTINUE;
     END IF;
     v_ok := r.http_status BETWEEN 200 AND 299;

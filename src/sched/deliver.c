@@ -128,18 +128,24 @@ int sched_deliver_batch(struct sched *s, const volatile sig_atomic_t *stop)
 	}
 
 	json_t *results = json_array();
-	size_t i;
+	long long started = monotonic_ms();
+	size_t i, released = 0;
 	json_t *item;
 	json_array_foreach(claimed, i, item) {
-		if (stop && *stop)
-			break;
 		struct delivery d;
 		if (!delivery_decode(item, &d)) {
 			log_msg(LOG_WARN, "api.webhooks_claim returned an unreadable delivery; skipped");
 			continue;
 		}
+		if ((stop && *stop) || monotonic_ms() - started > DELIVER_PASS_BUDGET_MS) {
+			json_array_append_new(results, json_pack("{sI s:b}", "id", d.id, "release", 1));
+			released++;
+			continue;
+		}
 		json_array_append_new(results, deliver_one(s, &d));
 	}
+	if (released)
+		log_msg(LOG_INFO, "webhooks: %zu delivery(ies) handed back for the next pass", released);
 
 	char *report = json_dumps(results, JSON_COMPACT);
 	json_decref(results);

@@ -14,13 +14,18 @@
 /* Per-attempt limits (SPEC §9: 10 s, capped response read). */
 #define DELIVER_TIMEOUT_MS 10000
 #define DELIVER_RESPONSE_MAX (64 * 1024)
+/* A pass starts no delivery after this long, so a slow receiver delays the
+ * jobs (run between passes) by one time-out at most; the deliveries it did
+ * not start are handed back at once. */
+#define DELIVER_PASS_BUDGET_MS 2000
 
 /*
  * One pass: claims up to DELIVER_BATCH due deliveries (api.webhooks_claim,
  * leased long enough for every one of them to time out), POSTs each body
  * with Standard Webhooks headers signed by every secret handed along, then
- * reports all outcomes with one api.webhooks_report. Stops sending early
- * when *stop becomes non-zero; unsent deliveries return when the lease ends.
+ * reports all outcomes with one api.webhooks_report. Deliveries not started
+ * (stop requested, or DELIVER_PASS_BUDGET_MS spent) are reported as
+ * released: their lease ends without an attempt.
  * Ends the database request and resets s->arena. Returns the number
  * claimed, or -1 on a database failure.
  */

@@ -21,20 +21,13 @@ it_suite_account graphql_js
 [[ -n $SUITE_TEST_KEY ]] || it_abort "no test-mode key for the suite"
 
 here=$(dirname "${BASH_SOURCE[0]}")/graphql_js
-node_dir=$DOITONG_BUILD_DIR/_node/graphql_js
-want=$(jq -r '.dependencies.graphql' "$here/package.json")
-have=$(jq -r '.version // empty' "$node_dir/node_modules/graphql/package.json" 2>/dev/null || true)
-if [[ $have != "$want" ]]; then
-	mkdir -p "$node_dir"
-	cp "$here/package.json" "$node_dir/"
-	(cd "$node_dir" && timeout 300 npm install --no-audit --no-fund --silent) >/dev/null 2>&1 ||
-		it_abort "npm install graphql@$want failed"
-fi
+it_npm_install "$here" graphql_js graphql
+node_dir=$NODE_DIR
 cp "$here/check.js" "$node_dir/"
 
 sdl=$DOITONG_SRC_DIR/../shared/schema.graphql
 [[ -f $sdl ]] || sdl=$DOITONG_SRC_DIR/src/graphql/schema.graphql
-note "graphql $want, SDL $sdl"
+note "SDL $sdl"
 
 out=$IT_TMP/check.txt
 rc=0

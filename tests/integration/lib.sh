@@ -124,6 +124,24 @@ it_suite_account() {
 	fi
 }
 
+# it_npm_install SRC_DIR NAME PACKAGE: installs SRC_DIR/package.json under
+# $DOITONG_BUILD_DIR/_node/NAME once (again when PACKAGE's pinned version
+# changed) and sets NODE_DIR; aborts the suite when npm fails.
+NODE_DIR=''
+it_npm_install() {
+	local src=$1 name=$2 package=$3 want have
+	NODE_DIR=$DOITONG_BUILD_DIR/_node/$name
+	want=$(jq -r --arg p "$package" '.dependencies[$p]' "$src/package.json")
+	have=$(jq -r '.version // empty' "$NODE_DIR/node_modules/$package/package.json" 2>/dev/null || true)
+	if [[ $have != "$want" ]]; then
+		mkdir -p "$NODE_DIR"
+		cp "$src/package.json" "$NODE_DIR/"
+		(cd "$NODE_DIR" && timeout 300 npm install --no-audit --no-fund --silent) >/dev/null 2>&1 ||
+			it_abort "npm install $package@$want failed"
+	fi
+	note "$package $want"
+}
+
 # --- HTTP --------------------------------------------------------------------
 
 # _curl CURL-ARGS...: runs curl, fills RESP_*.

@@ -22,17 +22,9 @@ it_suite_account webhooks
 url=$DOITONG_URL key=$SUITE_TEST_KEY
 
 here=$(dirname "${BASH_SOURCE[0]}")/webhooks
-node_dir=$DOITONG_BUILD_DIR/_node/webhooks
-want=$(jq -r '.dependencies.standardwebhooks' "$here/package.json")
-have=$(jq -r '.version // empty' "$node_dir/node_modules/standardwebhooks/package.json" 2>/dev/null || true)
-if [[ $have != "$want" ]]; then
-	mkdir -p "$node_dir"
-	cp "$here/package.json" "$node_dir/"
-	(cd "$node_dir" && timeout 300 npm install --no-audit --no-fund --silent) >/dev/null 2>&1 ||
-		it_abort "npm install standardwebhooks@$want failed"
-fi
+it_npm_install "$here" webhooks standardwebhooks
+node_dir=$NODE_DIR
 cp "$here/receiver.mjs" "$node_dir/"
-note "standardwebhooks $want"
 
 RECEIVER_PIDS=()
 stop_receivers() { ((${#RECEIVER_PIDS[@]})) && kill "${RECEIVER_PIDS[@]}" 2>/dev/null; return 0; }

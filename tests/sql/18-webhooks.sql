@@ -8,7 +8,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(28);
+SELECT plan(33);
 
 SELECT account_id AS acc, key_hash AS key FROM tests.make_account('PRO', 1000000) \gset
 \set t0 '''2030-01-01 00:00:00+00'''
@@ -58,7 +58,7 @@ SELECT is(jsonb_array_length(internal.webhooks_claim('w3', 10, 30, :t0::timestam
 \set t1 '''2030-01-01 00:01:00+00'''
 UPDATE internal.webhook_deliveries SET lease_owner = 'w1', lease_until = :t1::timestamptz + interval '1 minute';
 SELECT is(internal.webhooks_report('w1', format('[{"id":%s,"httpStatus":500,"error":null,"durationMs":12}]', :'d1')::jsonb, NULL, :t1),
-          '{"delivered":0,"retrying":1,"failed":0,"skipped":0}', 'a 500 retries');
+          '{"delivered":0,"retrying":1,"failed":0,"released":0,"skipped":0}', 'a 500 retries');
 SELECT ok((SELECT next_attempt_at BETWEEN :t1::timestamptz + interval '5 seconds' AND :t1::timestamptz + interval '5.5 seconds'
              FROM internal.webhook_deliveries WHERE id = :d1), 'after the schedule''s first wait (5 s) plus at most 10% jitter');
 SELECT results_eq(format($$SELECT attempt_no, worker, http_status, error, duration_ms FROM internal.webhook_attempts WHERE delivery_id = %s$$, :'d1'),
@@ -74,7 +74,7 @@ SELECT id AS d2 FROM internal.webhook_deliveries WHERE generation_id = :'g2' \gs
 SELECT id AS d3 FROM internal.webhook_deliveries WHERE generation_id = :'g3' \gset
 SELECT is(internal.webhooks_report('w1', format('[{"id":%s,"httpStatus":410},{"id":%s,"httpStatus":429,"retryAfter":600}]', :'d2', :'d3')::jsonb,
                                    NULL, :t1),
-          '{"delivered":0,"retrying":1,"failed":1,"skipped":0}', '410 Gone stops at once; 429 retries');
+          '{"delivered":0,"retrying":1,"failed":1,"released":0,"skipped":0}', '410 Gone stops at once; 429 retries');
 SELECT ok((SELECT next_attempt_at >= :t1::timestamptz + interval '600 seconds' FROM internal.webhook_deliveries WHERE id = :d3),
           'Retry-After is honoured');
 -- A short schedule {1,1}: three attempts in all.
@@ -94,6 +94,22 @@ SELECT internal.generation_cancel(:'acc', false, :'g4', now()) IS NOT NULL AS ig
 SELECT is((SELECT jsonb_array_length(e->'secrets') FROM jsonb_array_elements(internal.webhooks_claim('w5', 10, 30, now())) e
             WHERE (e->>'id')::bigint = (SELECT id FROM internal.webhook_deliveries WHERE generation_id = :'g4')), 2,
           'during a rotation both secrets are handed to the signer');
+
+-- A claimed delivery the worker did not attempt is handed back: no attempt.
+SELECT id AS d4 FROM internal.webhook_deliveries WHERE generation_id = :'g4' \gset
+UPDATE internal.webhook_deliveries SET lease_owner = 'w1', lease_until = now() + interval '1 minute' WHERE id = :d4;
+SELECT is(internal.webhooks_report('w1', format('[{"id":%s,"release":true}]', :'d4')::jsonb, NULL, now())->>'released', '1',
+          'a delivery not attempted is released');
+SELECT results_eq(format($$SELECT status, attempts, lease_owner FROM internal.webhook_deliveries WHERE id = %s$$, :'d4'),
+                  $$VALUES ('PENDING'::text, 0, NULL::text)$$, 'still pending, no attempt counted, lease dropped');
+
+-- Housekeeping: finished deliveries go after 30 days, pending ones stay.
+SELECT is(api.maintenance_purge(:t1::timestamptz + interval '29 days')->'webhookDeliveries', '0'::jsonb,
+          'finished deliveries are kept 30 days');
+SELECT is(api.maintenance_purge(:t1::timestamptz + interval '31 days')->'webhookDeliveries', '3'::jsonb,
+          'then the three finished ones (delivered, gone, failed) are purged');
+SELECT is((SELECT count(*)::integer FROM internal.webhook_deliveries WHERE status = 'PENDING'), 1,
+          'the pending one stays');
 
 SELECT * FROM finish();
 ROLLBACK;
