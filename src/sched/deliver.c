@@ -134,7 +134,13 @@ int sched_deliver_batch(struct sched *s, const volatile sig_atomic_t *stop)
 	json_array_foreach(claimed, i, item) {
 		struct delivery d;
 		if (!delivery_decode(item, &d)) {
-			log_msg(LOG_WARN, "api.webhooks_claim returned an unreadable delivery; skipped");
+			/* Counted as a failed attempt, so it cannot come back forever. */
+			json_t *id = json_object_get(item, "id");
+			log_msg(LOG_WARN, "api.webhooks_claim returned an unreadable delivery");
+			if (json_is_integer(id))
+				json_array_append_new(results, json_pack("{sO s:s s:i}", "id", id, "error",
+									 "unreadable delivery (no signing secret?)",
+									 "durationMs", 0));
 			continue;
 		}
 		if ((stop && *stop) || monotonic_ms() - started > DELIVER_PASS_BUDGET_MS) {

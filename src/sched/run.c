@@ -10,9 +10,9 @@
  * submitted a second time: the adapter's reconcile looks it up upstream, and
  * without one the job fails as the provider's fault (so an auto-selected job
  * falls back to another provider). Offline adapters (local, simulate) have
- * no upstream to double-submit and skip that step. job_complete and job_fail
- * step a PENDING
- * job through PROCESSING themselves, so a synchronous completion is one call.
+ * no upstream to double-submit and skip that step. A completion or failure
+ * steps a PENDING job through PROCESSING in the database, so a synchronous
+ * completion is one element.
  * Jobs whose adapter is not built in fail with GENERATION_FAILED without any
  * upstream call; so do PROCESSING jobs past the provider's time limit
  * (counted from the current attempt's start); both are the provider's fault.
