@@ -15,7 +15,18 @@ RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  v_attempts integer;
+  v_in_flight boolean;
+  v_open_start timestamptz;
 BEGIN
+  -- One pass over the job's attempts (usually none or one).
+  SELECT count(*),
+         coalesce(bool_or(a.finished_at IS NULL AND a.status = 'PENDING'), false),
+         max(a.started_at) FILTER (WHERE a.finished_at IS NULL)
+    INTO v_attempts, v_in_flight, v_open_start
+    FROM internal.generation_attempts a
+   WHERE a.generation_id = p_gen.id;
   RETURN jsonb_build_object(
     'id', p_gen.id,
     'type', p_gen.type,
@@ -36,16 +47,12 @@ BEGIN
     'startedAt', internal.iso_time(p_gen.started_at),
     'createdAt', internal.iso_time(p_gen.created_at),
     'autoSelected', p_gen.auto_selected,
-    'attempts', (SELECT count(*) FROM internal.generation_attempts a WHERE a.generation_id = p_gen.id),
-    'submitInFlight', EXISTS (SELECT 1 FROM internal.generation_attempts a
-                               WHERE a.generation_id = p_gen.id AND a.finished_at IS NULL
-                                 AND a.status = 'PENDING'),
+    'attempts', v_attempts,
+    'submitInFlight', v_in_flight,
     'webhookUrl', p_gen.webhook_url,
     'accountId', p_gen.account_id,
     'awaitingSubmit', p_gen.awaiting_submit,
-    'attemptStartedAt', (SELECT internal.iso_time(a.started_at) FROM internal.generation_attempts a
-                          WHERE a.generation_id = p_gen.id AND a.finished_at IS NULL
-                          ORDER BY a.attempt_no DESC LIMIT 1),
+    'attemptStartedAt', internal.iso_time(v_open_start),
     'baseUrl', p_provider.base_url,
     'keyEnv', p_provider.key_env);
 END
