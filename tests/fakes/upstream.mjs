@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// tests/fakes/upstream.mjs - one local fake of three upstream video APIs
-// (reference/providers.md §2 Kling, §5 Runway, §6 Luma), speaking their wire
-// format on 127.0.0.1 so the adapters can be tested without the network.
-// Node 20 built-ins only.
+// tests/fakes/upstream.mjs - one local fake of the upstream video APIs
+// (reference/providers.md §2 Kling, §3 MiniMax, §5 Runway, §6 Luma),
+// speaking their wire format on 127.0.0.1 so the adapters can be tested
+// without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
+//        [--minimax-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -19,26 +20,33 @@
 //   POST   /v1/videos/{text2video|image2video}      Kling submit
 //   GET    /v1/videos/{family}/{task_id}            Kling task (same family only)
 //   GET    /v1/videos/{family}?pageNum=&pageSize=   Kling list, newest first
+//   POST   /v1/video_generation                     MiniMax submit
+//   GET    /v1/query/video_generation?task_id=      MiniMax task
+//   GET    /v1/files/retrieve?file_id=              MiniMax result step (file.download_url)
 //   GET    /files/{name}.mp4                        result files from --media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
 // {"error"}, 400 without the version); Kling an HS256 JWT from the access
-// and secret keys with iss/exp/nbf checked (401 {"code":1000|1004}).
+// and secret keys with iss/exp/nbf checked (401 {"code":1000|1004});
+// MiniMax Bearer, refused as MiniMax does: HTTP 200 with base_resp 1004.
+// MiniMax errors are HTTP 200 with base_resp.status_code != 0 (429 -> 1002,
+// 400 -> 2013, moderation -> 1026; a moderated task ends Fail with 1027);
+// its "503" is an HTTP 503.
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
 //        "poll":"ok|503|reset" (every poll of the provider, also of tasks
-//        already accepted),
+//        already accepted, and MiniMax's files/retrieve),
 //        "retryAfter":S}
 //     merges into that provider's script, which holds until changed or reset.
 //     hang: the submit is never answered, no task made; reset: the connection
 //     is destroyed after the request arrived, no task made;
 //     timeout-after-accept: the task is made but the answer never comes.
 //     result expired -> the result URL answers 403; html -> served as text/html.
-//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups",
+//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups","results",
 //        "unauthorized","byExternalId","byPrompt","tasks","requests":[{provider,
 //        method,path,headers (secrets redacted),body}], "requestsDropped"}
 //   POST /_fake/reset   forgets tasks, stats and scripts.
@@ -61,9 +69,10 @@ const opt = {
 	runwayKey: arg('runway-key', 'runway-test-key'),
 	klingAccess: arg('kling-access', 'kling-test-access'),
 	klingSecret: arg('kling-secret', 'kling-test-secret'),
+	minimaxKey: arg('minimax-key', 'minimax-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
@@ -84,6 +93,7 @@ function reset() {
 			polls: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			cancels: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			lookups: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
+			results: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			unauthorized: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			byExternalId: {},
 			byPrompt: {},
@@ -129,6 +139,7 @@ function b64url(buf) {
 function newId(provider) {
 	state.seq++;
 	if (provider === 'kling') return String(860000000000 + state.seq);
+	if (provider === 'minimax') return String(106916112212000 + state.seq);
 	return crypto.randomUUID();
 }
 function baseUrl(req) {
@@ -170,6 +181,12 @@ function authKling(req) {
 	return null;
 }
 
+const minimaxResp = (code, msg) => ({ status_code: code, status_msg: msg });
+function authMinimax(req) {
+	return req.headers.authorization === `Bearer ${opt.minimaxKey}` ? null
+		: [200, { base_resp: minimaxResp(1004, "login fail: Please carry the API secret key in the 'Authorization' field of the request header") }];
+}
+
 // ------------------------------------------------------------ upstream error shapes
 const errors = {
 	luma: {
@@ -193,6 +210,13 @@ const errors = {
 		moderation: () => [400, { code: 1301, message: 'Trigger the content security policy of the platform', request_id: crypto.randomUUID() }],
 		404: () => [404, { code: 1203, message: 'Task not found', request_id: crypto.randomUUID() }],
 	},
+	minimax: {
+		503: () => [503, { base_resp: minimaxResp(1013, 'service unavailable') }],
+		429: () => [200, { task_id: '', base_resp: minimaxResp(1002, 'rate limit exceeded(RPM)') }],
+		400: (why) => [200, { task_id: '', base_resp: minimaxResp(2013, `invalid params, ${why}`) }],
+		moderation: () => [200, { task_id: '', base_resp: minimaxResp(1026, 'input new_sensitive') }],
+		404: () => [200, { task_id: '', status: '', base_resp: minimaxResp(2013, 'invalid params, task not found') }],
+	},
 };
 
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
@@ -207,6 +231,13 @@ function validate(provider, family, b) {
 		if (typeof b.promptImage !== 'string' && !Array.isArray(b.promptImage)) return 'promptImage: Required';
 		if (typeof b.ratio !== 'string' || !/^\d+:\d+$/.test(b.ratio)) return 'ratio: Invalid enum value';
 		if (b.duration !== undefined && ![5, 10].includes(b.duration)) return 'duration: must be 5 or 10';
+	} else if (provider === 'minimax') {
+		if (typeof b.model !== 'string') return 'model is required';
+		if (typeof b.prompt !== 'string' && typeof b.first_frame_image !== 'string') return 'prompt is required';
+		if (b.model.startsWith('I2V') && typeof b.first_frame_image !== 'string') return 'first_frame_image is required';
+		if (b.duration !== undefined && ![6, 10].includes(b.duration)) return 'duration must be 6 or 10';
+		if (b.resolution !== undefined && !['512P', '768P', '1080P'].includes(b.resolution)) return 'resolution must be 512P, 768P or 1080P';
+		if (b.duration === 10 && b.resolution === '1080P') return '1080P supports 6 s only';
 	} else {
 		if (typeof b.model_name !== 'string') return 'model_name is required';
 		if (family === 'text2video' && typeof b.prompt !== 'string') return 'prompt is required';
@@ -281,6 +312,44 @@ function klingData(req, t) {
 	}
 	return d;
 }
+function minimaxView(req, t) {
+	const p = phase(t);
+	const v = { task_id: t.id };
+	if (p === 'running') {
+		v.status = t.script.pollStatus ?? (t.polls === 0 ? 'Queueing' : 'Processing');
+		v.file_id = '';
+		v.base_resp = minimaxResp(0, 'success');
+	} else if (p === 'succeed') {
+		v.status = 'Success';
+		v.file_id = t.fileId;
+		v.video_width = 320;
+		v.video_height = 180;
+		v.base_resp = minimaxResp(0, 'success');
+	} else {
+		v.status = 'Fail';
+		v.file_id = '';
+		v.base_resp = p === 'moderation' ? minimaxResp(1027, 'output video sensitive')
+			: minimaxResp(1000, 'unknown error: video generation failed');
+	}
+	return v;
+}
+function minimaxFile(req, res, fileId) {
+	const s = state.scripts.minimax;
+	if (s.poll === '503') {
+		const [st, b] = errors.minimax['503']();
+		return send(res, st, b);
+	}
+	if (s.poll === 'reset') return res.socket.destroy();
+	state.stats.results.minimax++;
+	const t = [...state.tasks.values()].find((x) => x.provider === 'minimax' && x.fileId === fileId);
+	if (!t) return send(res, 200, { base_resp: minimaxResp(2013, 'invalid params, file not found') });
+	return send(res, 200, {
+		file: { file_id: Number(fileId), bytes: fs.statSync(path.join(opt.media, opt.resultFile)).size,
+			created_at: Math.floor(t.created.getTime() / 1000), filename: 'output.mp4',
+			purpose: 'video_generation', download_url: resultUrl(req, t) },
+		base_resp: minimaxResp(0, 'success'),
+	});
+}
 const klingOk = (data) => ({ code: 0, message: 'SUCCEED', request_id: crypto.randomUUID(), data });
 
 // ------------------------------------------------------------ handlers
@@ -317,12 +386,14 @@ function submit(provider, family, req, res, body) {
 	}
 	const t = { provider, family, id: newId(provider), externalId: ext, body, script, polls: 0,
 		created: new Date() };
+	if (provider === 'minimax') t.fileId = String(300000000000 + state.seq);
 	state.tasks.set(`${provider}:${t.id}`, t);
 	if (provider === 'kling') state.order.unshift(t);
 	s.accepted[provider]++;
 	if (script.submit === 'timeout-after-accept') return hold(req, res);
 	if (provider === 'luma') return send(res, 201, lumaView(req, t));
 	if (provider === 'runway') return send(res, 200, { id: t.id });
+	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
 	return send(res, 200, klingOk({ task_id: t.id, task_status: 'submitted',
 		task_info: ext ? { external_task_id: ext } : {}, created_at: t.created.getTime(),
 		updated_at: t.created.getTime() }));
@@ -382,7 +453,7 @@ function control(req, res, url, body) {
 	if (req.method === 'POST' && url.pathname === '/_fake/script') {
 		const which = body?.provider === 'all' ? PROVIDERS : [body?.provider];
 		if (!which.every((p) => PROVIDERS.includes(p)))
-			return send(res, 400, { error: 'provider must be luma, runway, kling or all' });
+			return send(res, 400, { error: `provider must be one of ${PROVIDERS.join(', ')} or all` });
 		const patch = {};
 		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter'])
 			if (body[k] !== undefined) patch[k] = body[k];
@@ -403,9 +474,11 @@ function route(req, res, body) {
 	if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
+	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const denied = provider === 'luma' ? authLuma(req) : provider === 'runway' ? authRunway(req) : authKling(req);
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax };
+	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
 		return send(res, denied[0], denied[1]);
@@ -423,6 +496,12 @@ function route(req, res, body) {
 		if (req.method === 'POST' && p === '/v1/image_to_video') return submit('runway', 'i2v', req, res, body);
 		if ((m = /^\/v1\/tasks\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
 			return task('runway', m[1], req, res, runwayView);
+	} else if (provider === 'minimax') {
+		if (req.method === 'POST' && p === '/v1/video_generation') return submit('minimax', 'video', req, res, body);
+		if (req.method === 'GET' && p === '/v1/query/video_generation')
+			return task('minimax', url.searchParams.get('task_id') ?? '', req, res, minimaxView);
+		if (req.method === 'GET' && p === '/v1/files/retrieve')
+			return minimaxFile(req, res, url.searchParams.get('file_id') ?? '');
 	} else {
 		if (req.method === 'POST' && (m = /^\/v1\/videos\/(text2video|image2video)$/.exec(p)))
 			return submit('kling', m[1], req, res, body);

@@ -1,5 +1,5 @@
 /*
- * adapters_fake.c - the luma, runway and kling adapters end to end against
+ * adapters_fake.c - the luma, runway, kling and minimax adapters end to end against
  * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
  * real outbound client: submit -> poll -> complete with the file stored in a
  * temporary media directory and its metadata read back; the request shapes
@@ -7,7 +7,8 @@
  * RETRY_LATER, moderation -> FAULT_REQUEST, timeout-after-accept ->
  * SUBMIT_UNKNOWN then Kling's reconcile finds the task, hang/reset, a
  * refused connection, a missing or wrong key, an expired or non-video
- * result. Bounded: calls time out after 1.5 s, the fake is killed by pid.
+ * result; MiniMax's files/retrieve step and its 200-with-base_resp errors.
+ * Bounded: calls time out after 1.5 s, the fake is killed by pid.
  * Run by tests/integration/adapters_fake.sh (needs node 20).
  */
 #include <stdarg.h>
@@ -77,6 +78,7 @@ static int start_fake(void **state)
 	setenv("DOITONG_FAKE_LUMA", "luma-test-key", 1);
 	setenv("DOITONG_FAKE_RUNWAY", "runway-test-key", 1);
 	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
+	setenv("DOITONG_FAKE_MINIMAX", "minimax-test-key", 1);
 	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
 	unsetenv("DOITONG_FAKE_NONE");
 	task_call_timeout_ms = 1500;
@@ -174,13 +176,18 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 		    struct job *job)
 {
 	const char *model = !strcmp(provider, "luma") ? "ray-2"
-			    : !strcmp(provider, "runway") ? "gen4_turbo" : "kling-v1-6";
+			    : !strcmp(provider, "runway") ? "gen4_turbo"
+			    : !strcmp(provider, "minimax") ? "MiniMax-Hailuo-02"
+			    : "kling-v1-6";
+	const char *opts = !strcmp(provider, "minimax")
+			   ? "{\"duration\":\"6\",\"resolution\":\"768p\",\"promptOptimizer\":false}"
+			   : "{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}";
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
 		   "\"upstreamModel\":\"%s\",\"baseUrl\":\"%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\","
 		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"https://img.example/fox.png\"},"
-		   "\"effectiveOptions\":{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}%s%s}",
-		id, provider, provider, model, base_for(provider), key_env, *extra ? "," : "", extra);
+		   "\"effectiveOptions\":%s%s%s}",
+		id, provider, provider, model, base_for(provider), key_env, opts, *extra ? "," : "", extra);
 	json_t *j = json_loads(text, 0, NULL);
 	assert_non_null(j);
 	arena_defer(A, (void (*)(void *))json_decref, j);
@@ -190,7 +197,8 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 static const char *key_env(const char *provider)
 {
 	return !strcmp(provider, "luma") ? "DOITONG_FAKE_LUMA"
-	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY" : "DOITONG_FAKE_KLING";
+	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY"
+	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX" : "DOITONG_FAKE_KLING";
 }
 
 static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
@@ -284,6 +292,25 @@ static void happy_path(const char *provider)
 		assert_string_equal(json_string_value(json_object_get(h, "x-runway-version")), "2024-11-06");
 		assert_string_equal(json_string_value(json_object_get(b, "ratio")), "1280:720");
 		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 5);
+	} else if (!strcmp(provider, "minimax")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/video_generation");
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "MiniMax-Hailuo-02");
+		assert_string_equal(json_string_value(json_object_get(b, "prompt")), "a red fox");
+		assert_string_equal(json_string_value(json_object_get(b, "first_frame_image")),
+				    "https://img.example/fox.png");
+		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 6);
+		assert_string_equal(json_string_value(json_object_get(b, "resolution")), "768P");
+		assert_true(json_is_false(json_object_get(b, "prompt_optimizer")));
+		/* poll, poll, then the result step with the file id */
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
+				    arena_printf(A, "/v1/query/video_generation?task_id=%s",
+						 job.upstream_task_id));
+		const char *rp = json_string_value(json_object_get(json_array_get(reqs, 3), "path"));
+		assert_int_equal(strncmp(rp, "/v1/files/retrieve?file_id=", 27), 0);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "results"),
+								    "minimax")), 1);
 	} else {
 		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/videos/image2video");
 		assert_string_equal(json_string_value(json_object_get(b, "external_task_id")), id);
@@ -295,6 +322,127 @@ static void happy_path(const char *provider)
 static void luma_ok(void **state) { (void)state; happy_path("luma"); }
 static void runway_ok(void **state) { (void)state; happy_path("runway"); }
 static void kling_ok(void **state) { (void)state; happy_path("kling"); }
+static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
+
+/* The special paths' submit failures, with each upstream's own error
+ * shape: what upstream_status becomes, and how a wrong key answers. */
+struct special {
+	const char *provider;
+	const char *us_503;     /* upstream_status of a 503 */
+	int retry_429;          /* retry_seconds of a 429 (-1: any) */
+	const char *us_wrong;   /* upstream_status of a wrong key */
+};
+
+static const struct special specials[] = {
+	{ "minimax", "503 1013", 10, "1004" },
+};
+
+static void special_submit_failures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
+		const struct special *sp = &specials[i];
+		const char *p = sp->provider;
+		const struct provider_adapter *ad = provider_find(p);
+		assert_non_null(ad);
+		struct job job;
+		struct provider_outcome o;
+		job_for(p, "gen_sfail", key_env(p), "", &job);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"503\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, sp->us_503);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"429\",\"retryAfter\":7}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+		if (sp->retry_429 > 0)
+			assert_int_equal(o.retry_seconds, sp->retry_429);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"moderation\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+		assert_non_null(strstr(o.message, "moderation"));
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"400\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+		assert_non_null(strstr(o.message, "scripted refusal"));
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"reset\"}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"hang\"}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+		assert_string_equal(o.upstream_status, "timeout");
+		assert_null(ad->reconcile);  /* no client id upstream: nothing to look up */
+
+		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
+		job_for(p, "gen_sfail", "DOITONG_FAKE_WRONG", "", &job);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, sp->us_wrong);
+		assert_int_equal(stat_of("unauthorized", p), 1);
+
+		job_for(p, "gen_sfail", "DOITONG_FAKE_NONE", "", &job);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, "no key");
+		assert_int_equal(stat_of("submissions", p), 0);
+	}
+	assert_true(media_empty());
+}
+
+/* Tasks of the special paths that end badly, results that can't be stored,
+ * and polls (and result steps) meeting a broken upstream. */
+static void special_poll_failures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
+		const char *p = specials[i].provider;
+		const struct provider_adapter *ad = provider_find(p);
+		struct job job;
+		struct provider_outcome o;
+		static const char *const finals[] = { "failed", "moderation" };
+		for (size_t f = 0; f < 2; f++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"final\":\"%s\"}", p, finals[f]));
+			job_for(p, "gen_spf", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, f ? FAULT_REQUEST : FAULT_UPSTREAM, NULL);
+		}
+		static const char *const results[] = { "expired", "html" };
+		for (size_t r = 0; r < 2; r++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"result\":\"%s\"}", p, results[r]));
+			job_for(p, "gen_sdl", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, FAULT_UPSTREAM, r ? "download type" : "download 403");
+			assert_true(media_empty());
+		}
+		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
+		job_for(p, "gen_spr", key_env(p), "", &job);
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+		job.upstream_task_id = o.task_id;
+		static const char *const modes[] = { "503", "reset" };
+		for (size_t m = 0; m < 2; m++) {
+			control("POST", "/_fake/script",
+				arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"%s\"}", p, modes[m]));
+			ad->poll(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+			assert_true(o.retry_seconds > 0);
+		}
+		control("POST", "/_fake/script", arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"ok\"}", p));
+		ad->poll(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_COMPLETED);
+		unlink(o.path);
+		assert_null(ad->cancel);
+	}
+}
 
 static void kling_text2video(void **state)
 {
@@ -539,6 +687,9 @@ int main(void)
 		cmocka_unit_test_setup(luma_ok, fresh),
 		cmocka_unit_test_setup(runway_ok, fresh),
 		cmocka_unit_test_setup(kling_ok, fresh),
+		cmocka_unit_test_setup(minimax_ok, fresh),
+		cmocka_unit_test_setup(special_submit_failures, fresh),
+		cmocka_unit_test_setup(special_poll_failures, fresh),
 		cmocka_unit_test_setup(kling_text2video, fresh),
 		cmocka_unit_test_setup(submit_failures, fresh),
 		cmocka_unit_test_setup(poll_failures, fresh),

@@ -1,0 +1,394 @@
+/*
+ * test_task_special.c - the async-task family's special paths on answers
+ * shaped as reference/providers.md records them: MiniMax (§3, the
+ * files/retrieve result step and HTTP-200 base_resp errors), Wan on
+ * DashScope (§8, the async header, UNKNOWN = expired) and Veo on the Gemini
+ * API (§4, long-running operations named with '/'). The request each
+ * builder makes, each status, success with the URL, failures, moderation,
+ * 429, 5xx, malformed JSON, and the classification (task_api.c's table).
+ * No network: tests/integration/adapters_fake.c covers the transport.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "providers/provider.h"
+#include "providers/task_api.h"
+
+static struct arena *A;
+
+static int setup(void **state)
+{
+	(void)state;
+	A = arena_new(8192);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	arena_reset(A);
+	assert_int_equal(arena_pending_defers(A), 0);
+	arena_free(A);
+	return 0;
+}
+
+static void job_from(const char *text, struct job *job)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	arena_defer(A, (void (*)(void *))json_decref, j);
+	assert_true(provider_job_decode(j, job));
+}
+
+static json_t *body_of(const struct task_call *call)
+{
+	assert_non_null(call->body);
+	json_t *j = json_loads(call->body, 0, NULL);
+	assert_non_null(j);
+	arena_defer(A, (void (*)(void *))json_decref, j);
+	return j;
+}
+
+static bool has_header(const struct task_call *call, const char *h)
+{
+	for (size_t i = 0; call->headers[i]; i++)
+		if (!strcmp(call->headers[i], h))
+			return true;
+	return false;
+}
+
+static size_t header_count(const struct task_call *call)
+{
+	size_t n = 0;
+	while (call->headers[n])
+		n++;
+	return n;
+}
+
+static const char *sget(json_t *o, const char *path)
+{
+	json_t *v = task_json_path(o, path);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static long long iget(json_t *o, const char *path)
+{
+	json_t *v = task_json_path(o, path);
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+static void build(const struct task_api *api, enum task_phase phase, const struct job *job,
+		  const char *task_id, struct task_call *call)
+{
+	enum provider_fault fault;
+	const char *why = NULL;
+	if (!task_build(api, phase, job, task_id, 1, "k", 1700000000LL, A, call, &fault, &why))
+		fail_msg("build: %s", why ? why : "?");
+}
+
+static void refused(const struct task_api *api, const struct job *job, const char *in_why)
+{
+	struct task_call call;
+	enum provider_fault fault;
+	const char *why = NULL;
+	assert_false(task_build(api, TASK_PHASE_SUBMIT, job, NULL, 1, "k", 0, A, &call, &fault, &why));
+	assert_int_equal(fault, FAULT_REQUEST);
+	if (!why || !strstr(why, in_why))
+		fail_msg("why '%s' lacks '%s'", why ? why : "(null)", in_why);
+}
+
+/* The outcome of an answer (status, body) in phase for job. */
+static void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
+		   long status, int retry_after, const char *body, struct provider_outcome *out)
+{
+	struct task_view v;
+	if (phase == TASK_PHASE_RESULT)
+		task_parse_result(api, status, body, A, &v);
+	else
+		task_parse(api, status, body, A, &v);
+	task_outcome(api, phase, job, status, retry_after, &v, A, out);
+}
+
+static void assert_failed(const struct provider_outcome *o, enum provider_fault fault,
+			  const char *upstream_status, const char *in_message)
+{
+	if (o->kind != PROVIDER_FAILED)
+		fail_msg("expected failed, got %s (%s)", provider_outcome_name(o->kind),
+			 o->upstream_status ? o->upstream_status : "-");
+	assert_int_equal(o->code, API_ERR_GENERATION_FAILED);
+	assert_int_equal(o->fault, fault);
+	assert_string_equal(o->upstream_status, upstream_status);
+	assert_non_null(o->message);
+	if (in_message && !strstr(o->message, in_message))
+		fail_msg("message '%s' lacks '%s'", o->message, in_message);
+}
+
+static void assert_retry(const struct provider_outcome *o, int seconds, const char *us)
+{
+	if (o->kind != PROVIDER_RETRY_LATER)
+		fail_msg("expected retry later, got %s", provider_outcome_name(o->kind));
+	if (seconds > 0)
+		assert_int_equal(o->retry_seconds, seconds);
+	assert_true(o->retry_seconds > 0);
+	assert_string_equal(o->upstream_status, us);
+}
+
+/* ---------------------------------------------------------------- ids */
+
+static void task_ids(void **state)
+{
+	(void)state;
+	const struct task_api plain = { .name = "p" }, named = { .name = "n", .slash_ids = true };
+	assert_true(task_id_ok(&plain, "106916112212032"));
+	assert_true(task_id_ok(&plain, "0a1b-2c_3.d:e"));
+	assert_false(task_id_ok(&plain, NULL));
+	assert_false(task_id_ok(&plain, ""));
+	assert_false(task_id_ok(&plain, "."));
+	assert_false(task_id_ok(&plain, ".."));
+	assert_false(task_id_ok(&plain, "a/b"));
+	assert_false(task_id_ok(&plain, "a?b"));
+	assert_false(task_id_ok(&plain, "a b"));
+	assert_true(task_id_ok(&named, "models/veo-3.0-generate-001/operations/abc123"));
+	assert_false(task_id_ok(&named, "/models/x"));
+	assert_false(task_id_ok(&named, "models/x/"));
+	assert_false(task_id_ok(&named, "models//x"));
+	assert_false(task_id_ok(&named, "models/../x"));
+	assert_false(task_id_ok(&named, "models/./x"));
+	assert_false(task_id_ok(&named, "models/x?alt=media"));
+	assert_false(task_id_ok(&named, "models/x%2F"));
+	char lng[300];
+	memset(lng, 'a', sizeof lng - 1);
+	lng[sizeof lng - 1] = '\0';
+	assert_false(task_id_ok(&named, lng));
+	lng[200] = '\0';
+	assert_true(task_id_ok(&named, lng));
+	assert_false(task_id_ok(&plain, lng));
+}
+
+/* ---------------------------------------------------------------- MiniMax */
+
+static void minimax_builders(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_minimax;
+	struct job job;
+	struct task_call call;
+	job_from("{\"id\":\"gen_m\",\"upstreamModel\":\"MiniMax-Hailuo-02\",\"input\":{\"text\":\"a fox\"},"
+		 "\"effectiveOptions\":{\"duration\":\"10\",\"resolution\":\"768p\",\"style\":\"anime\","
+		 "\"promptOptimizer\":true}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(call.method, "POST");
+	assert_string_equal(call.path, "/v1/video_generation");
+	assert_true(has_header(&call, "Authorization: Bearer k"));
+	assert_true(has_header(&call, "Content-Type: application/json"));
+	assert_true(has_header(&call, "Accept: application/json"));
+	assert_int_equal(header_count(&call), 3);
+	json_t *b = body_of(&call);
+	assert_string_equal(sget(b, "model"), "MiniMax-Hailuo-02");
+	assert_string_equal(sget(b, "prompt"), "a fox, anime style");
+	assert_int_equal(iget(b, "duration"), 10);
+	assert_string_equal(sget(b, "resolution"), "768P");
+	assert_true(json_is_true(json_object_get(b, "prompt_optimizer")));
+	assert_null(json_object_get(b, "first_frame_image"));
+	assert_int_equal(json_object_size(b), 5);
+
+	/* 1080P renders 6 s only: 10 s at 1080p is served at 768P. */
+	job_from("{\"id\":\"gen_m\",\"upstreamModel\":\"MiniMax-Hailuo-02\",\"input\":{\"text\":\"a\"},"
+		 "\"effectiveOptions\":{\"duration\":\"10\",\"resolution\":\"1080p\"}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(sget(body_of(&call), "resolution"), "768P");
+	job_from("{\"id\":\"gen_m\",\"upstreamModel\":\"MiniMax-Hailuo-02\",\"input\":{\"text\":\"a\"},"
+		 "\"effectiveOptions\":{\"duration\":\"6\",\"resolution\":\"1080p\"}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(sget(body_of(&call), "resolution"), "1080P");
+	assert_int_equal(iget(body_of(&call), "duration"), 6);
+
+	/* Image-to-video on the 01 series: first_frame_image, no duration or
+	 * resolution (fixed 720P, 6 s). */
+	job_from("{\"id\":\"gen_m\",\"upstreamModel\":\"I2V-01\",\"input\":{\"image\":\"https://e.x/a.png\"},"
+		 "\"effectiveOptions\":{\"duration\":\"6\",\"resolution\":\"768p\"}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	b = body_of(&call);
+	assert_string_equal(sget(b, "model"), "I2V-01");
+	assert_string_equal(sget(b, "first_frame_image"), "https://e.x/a.png");
+	assert_null(json_object_get(b, "duration"));
+	assert_null(json_object_get(b, "resolution"));
+	assert_null(json_object_get(b, "prompt"));
+
+	job_from("{\"id\":\"gen_m\",\"upstreamModel\":\"I2V-01\",\"input\":{\"text\":\"a\"}}", &job);
+	refused(api, &job, "input.image is required");
+	job_from("{\"id\":\"gen_m\",\"input\":{}}", &job);
+	refused(api, &job, "input.text");
+
+	build(api, TASK_PHASE_POLL, &job, "106916112212032", &call);
+	assert_string_equal(call.method, "GET");
+	assert_string_equal(call.path, "/v1/query/video_generation?task_id=106916112212032");
+	assert_null(call.body);
+	assert_true(has_header(&call, "Authorization: Bearer k"));
+	build(api, TASK_PHASE_RESULT, &job, "300000000001", &call);
+	assert_string_equal(call.method, "GET");
+	assert_string_equal(call.path, "/v1/files/retrieve?file_id=300000000001");
+	assert_null(call.body);
+
+	enum provider_fault fault;
+	const char *why;
+	assert_false(task_build(api, TASK_PHASE_RESULT, &job, "1&x=2", 1, "k", 0, A, &call, &fault, &why));
+	assert_false(task_build(api, TASK_PHASE_CANCEL, &job, "1", 1, "k", 0, A, &call, &fault, &why));
+	assert_false(task_build(&task_api_luma, TASK_PHASE_RESULT, &job, "1", 1, "k", 0, A, &call,
+				&fault, &why));
+	assert_non_null(strstr(why, "no result step"));
+	assert_string_equal(task_base_url(api, &job, A), "https://api.minimax.io");
+}
+
+static void minimax_answers(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_minimax;
+	struct job job;
+	struct provider_outcome o;
+	struct task_view v;
+	job_from("{\"id\":\"gen_m\",\"pollInterval\":20}", &job);
+
+	/* Submit. */
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"task_id\":\"106916112212032\",\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}", &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	assert_string_equal(o.task_id, "106916112212032");
+	/* Errors are HTTP 200 with base_resp.status_code != 0. */
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":1002,\"status_msg\":\"rate limit exceeded(RPM)\"}}", &o);
+	assert_retry(&o, TASK_RETRY_DEFAULT, "1002");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":1026,\"status_msg\":\"input new_sensitive\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "1026", "moderation policy: input new_sensitive");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":2013,\"status_msg\":\"invalid params, duration\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "2013", "invalid params, duration");
+	static const int account[] = { 1004, 1008, 2038 };
+	for (size_t i = 0; i < 3; i++) {
+		answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+		       arena_printf(A, "{\"base_resp\":{\"status_code\":%d,\"status_msg\":\"login fail sk-1\"}}",
+				    account[i]), &o);
+		assert_failed(&o, FAULT_UPSTREAM, arena_printf(A, "%d", account[i]), "API key or account");
+		assert_null(strstr(o.message, "sk-1"));
+	}
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"base_resp\":{\"status_code\":1013,\"status_msg\":\"internal error\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "1013", "internal error");
+	answer(api, TASK_PHASE_SUBMIT, &job, 503, -1, "<html>503</html>", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "503", "HTTP 503");
+	answer(api, TASK_PHASE_SUBMIT, &job, 503, -1,
+	       "{\"base_resp\":{\"status_code\":1013,\"status_msg\":\"service unavailable\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "503 1013", NULL);
+	answer(api, TASK_PHASE_SUBMIT, &job, 429, 4, "", &o);
+	assert_retry(&o, 4, "429");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"task_id\":", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "task id");
+
+	/* Each status. */
+	static const struct {
+		const char *status;
+		enum provider_outcome_kind kind;
+	} rows[] = {
+		{ "Preparing", PROVIDER_RUNNING },
+		{ "Queueing", PROVIDER_RUNNING },
+		{ "Processing", PROVIDER_RUNNING },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		answer(api, TASK_PHASE_POLL, &job, 200, -1,
+		       arena_printf(A, "{\"task_id\":\"1\",\"status\":\"%s\",\"file_id\":\"\","
+				       "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+				    rows[i].status), &o);
+		assert_int_equal(o.kind, rows[i].kind);
+		assert_int_equal(o.next_poll_seconds, 20);
+		assert_string_equal(o.upstream_status, rows[i].status);
+	}
+	/* Success names a file, not a URL: the result step follows. */
+	const char *success = "{\"task_id\":\"1\",\"status\":\"Success\",\"file_id\":\"300000000001\","
+			      "\"video_width\":1366,\"video_height\":768,"
+			      "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}";
+	task_parse(api, 200, success, A, &v);
+	assert_int_equal(v.state, TASK_SUCCEEDED);
+	assert_null(v.url);
+	assert_string_equal(v.result_ref, "300000000001");
+	/* file_id as a JSON number works too */
+	task_parse(api, 200, "{\"task_id\":\"1\",\"status\":\"Success\",\"file_id\":300000000001}", A, &v);
+	assert_string_equal(v.result_ref, "300000000001");
+	/* Without the step (or without a file id) it is a success without a URL. */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"task_id\":\"1\",\"status\":\"Success\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "Success", "without a result URL");
+
+	/* The result step. */
+	answer(api, TASK_PHASE_RESULT, &job, 200, -1,
+	       "{\"file\":{\"file_id\":300000000001,\"bytes\":5896337,\"created_at\":1700469398,"
+	       "\"filename\":\"output.mp4\",\"purpose\":\"video_generation\","
+	       "\"download_url\":\"https://public-cdn-video-data-algeng.oss-cn-wulanchabu.aliyuncs.com/x.mp4?Expires=1&Signature=s\"},"
+	       "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}", &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_string_equal(o.url, "https://public-cdn-video-data-algeng.oss-cn-wulanchabu.aliyuncs.com/x.mp4?Expires=1&Signature=s");
+	answer(api, TASK_PHASE_RESULT, &job, 200, -1,
+	       "{\"file\":{\"file_id\":1},\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "without a result URL");
+	answer(api, TASK_PHASE_RESULT, &job, 200, -1,
+	       "{\"base_resp\":{\"status_code\":2013,\"status_msg\":\"invalid params, file not found\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "2013", "file not found");
+	/* A result step meeting a broken or busy upstream polls again later. */
+	answer(api, TASK_PHASE_RESULT, &job, 502, -1, "", &o);
+	assert_retry(&o, 0, "502");
+	answer(api, TASK_PHASE_RESULT, &job, 200, -1,
+	       "{\"base_resp\":{\"status_code\":1002,\"status_msg\":\"rate limit\"}}", &o);
+	assert_retry(&o, 0, "1002");
+	answer(api, TASK_PHASE_RESULT, &job, 200, -1, "not json", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+	task_transport_outcome(api, TASK_PHASE_RESULT, &job, true, "timeout", A, &o);
+	assert_retry(&o, 0, "timeout");
+
+	/* Fail: moderation stays moderation; any other code is final. */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"task_id\":\"1\",\"status\":\"Fail\",\"file_id\":\"\","
+	       "\"base_resp\":{\"status_code\":1027,\"status_msg\":\"output video sensitive\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "1027", "moderation policy");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"task_id\":\"1\",\"status\":\"Fail\",\"file_id\":\"\","
+	       "\"base_resp\":{\"status_code\":1000,\"status_msg\":\"unknown error\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "1000", "could not generate the result: unknown error");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"task_id\":\"1\",\"status\":\"Fail\",\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "Fail", "could not generate the result.");
+	/* A poll's 200-encoded rate limit learnt nothing; a server code in a
+	 * 200 is a failure, as Kling's are. */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":1002,\"status_msg\":\"rate limit\"}}", &o);
+	assert_retry(&o, 0, "1002");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"task_id\":\"\",\"base_resp\":{\"status_code\":1001,\"status_msg\":\"timeout\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "1001", "timeout");
+	answer(api, TASK_PHASE_POLL, &job, 503, -1, "", &o);
+	assert_retry(&o, 0, "503");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"status\":\"Rendering\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "Rendering", "unknown status");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "[]", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(task_ids),
+		cmocka_unit_test(minimax_builders),
+		cmocka_unit_test(minimax_answers),
+	};
+	return cmocka_run_group_tests_name("providers/task_special", tests, setup, teardown);
+}
