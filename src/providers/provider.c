@@ -25,6 +25,7 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_runway,
 	&provider_kling,
 	&provider_minimax,
+	&provider_wan,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

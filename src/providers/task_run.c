@@ -248,6 +248,8 @@ TASK_FN(kling, poll)
 TASK_FN(kling, reconcile)
 TASK_FN(minimax, submit)
 TASK_FN(minimax, poll)
+TASK_FN(wan, submit)
+TASK_FN(wan, poll)
 
 const struct provider_adapter provider_luma = {
 	.name = "luma",
@@ -279,4 +281,12 @@ const struct provider_adapter provider_minimax = {
 	.poll = minimax_poll,
 	.cancel = NULL,            /* MiniMax documents no cancel */
 	.reconcile = NULL,         /* MiniMax takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_wan = {
+	.name = "wan",
+	.submit = wan_submit,
+	.poll = wan_poll,
+	.cancel = NULL,            /* DashScope's cancel path is unverified (providers.md §8) */
+	.reconcile = NULL,         /* DashScope takes no client id: nothing to look up */
 };

@@ -39,5 +39,6 @@ extern const struct provider_adapter provider_luma;
 extern const struct provider_adapter provider_runway;
 extern const struct provider_adapter provider_kling;
 extern const struct provider_adapter provider_minimax;
+extern const struct provider_adapter provider_wan;
 
 #endif

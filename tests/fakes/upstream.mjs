@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // tests/fakes/upstream.mjs - one local fake of the upstream video APIs
-// (reference/providers.md §2 Kling, §3 MiniMax, §5 Runway, §6 Luma),
+// (reference/providers.md §2 Kling, §3 MiniMax, §5 Runway, §6 Luma, §8 Wan),
 // speaking their wire format on 127.0.0.1 so the adapters can be tested
 // without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
-//        [--minimax-key K]
+//        [--minimax-key K] [--wan-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -23,6 +23,8 @@
 //   POST   /v1/video_generation                     MiniMax submit
 //   GET    /v1/query/video_generation?task_id=      MiniMax task
 //   GET    /v1/files/retrieve?file_id=              MiniMax result step (file.download_url)
+//   POST   /api/v1/services/aigc/video-generation/video-synthesis   Wan (DashScope) submit
+//   GET    /api/v1/tasks/{task_id}                  Wan task (UNKNOWN when not known)
 //   GET    /files/{name}.mp4                        result files from --media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
@@ -31,12 +33,15 @@
 // MiniMax Bearer, refused as MiniMax does: HTTP 200 with base_resp 1004.
 // MiniMax errors are HTTP 200 with base_resp.status_code != 0 (429 -> 1002,
 // 400 -> 2013, moderation -> 1026; a moderated task ends Fail with 1027);
-// its "503" is an HTTP 503.
+// its "503" is an HTTP 503. Wan: Bearer (401 {"code":"InvalidApiKey"}) and
+// X-DashScope-Async: enable on the submit (403 {"code":"AccessDenied"}
+// without it); errors {"request_id","code","message"}; final "expired"
+// shows the task as UNKNOWN.
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|minimax|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
-//        "pollsUntilDone":N, "final":"succeed|failed|moderation",
+//        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
 //        "poll":"ok|503|reset" (every poll of the provider, also of tasks
 //        already accepted, and MiniMax's files/retrieve),
@@ -70,9 +75,10 @@ const opt = {
 	klingAccess: arg('kling-access', 'kling-test-access'),
 	klingSecret: arg('kling-secret', 'kling-test-secret'),
 	minimaxKey: arg('minimax-key', 'minimax-test-key'),
+	wanKey: arg('wan-key', 'wan-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling', 'minimax'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
@@ -187,6 +193,12 @@ function authMinimax(req) {
 		: [200, { base_resp: minimaxResp(1004, "login fail: Please carry the API secret key in the 'Authorization' field of the request header") }];
 }
 
+const dashscopeErr = (code, message) => ({ request_id: crypto.randomUUID(), code, message });
+function authWan(req) {
+	return req.headers.authorization === `Bearer ${opt.wanKey}` ? null
+		: [401, dashscopeErr('InvalidApiKey', 'Invalid API-key provided.')];
+}
+
 // ------------------------------------------------------------ upstream error shapes
 const errors = {
 	luma: {
@@ -217,6 +229,14 @@ const errors = {
 		moderation: () => [200, { task_id: '', base_resp: minimaxResp(1026, 'input new_sensitive') }],
 		404: () => [200, { task_id: '', status: '', base_resp: minimaxResp(2013, 'invalid params, task not found') }],
 	},
+	wan: {
+		503: () => [503, dashscopeErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
+		429: () => [429, dashscopeErr('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.')],
+		400: (why) => [400, dashscopeErr('InvalidParameter', why)],
+		moderation: () => [400, dashscopeErr('DataInspectionFailed', 'Input data may contain inappropriate content.')],
+		// DashScope answers an unknown or expired task with UNKNOWN, not 404.
+		404: () => [200, { request_id: crypto.randomUUID(), output: { task_status: 'UNKNOWN' } }],
+	},
 };
 
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
@@ -231,6 +251,17 @@ function validate(provider, family, b) {
 		if (typeof b.promptImage !== 'string' && !Array.isArray(b.promptImage)) return 'promptImage: Required';
 		if (typeof b.ratio !== 'string' || !/^\d+:\d+$/.test(b.ratio)) return 'ratio: Invalid enum value';
 		if (b.duration !== undefined && ![5, 10].includes(b.duration)) return 'duration: must be 5 or 10';
+	} else if (provider === 'wan') {
+		if (typeof b.model !== 'string') return 'Field required: model';
+		const i2v = b.model.includes('-i2v-');
+		if (!b.input || typeof b.input !== 'object') return 'Field required: input';
+		if (i2v && typeof b.input.img_url !== 'string') return 'Field required: input.img_url';
+		if (!i2v && typeof b.input.prompt !== 'string') return 'Field required: input.prompt';
+		if (!i2v && b.input.img_url !== undefined) return 'img_url is not supported by this model';
+		const par = b.parameters ?? {};
+		if (par.size !== undefined && (i2v || !/^\d+\*\d+$/.test(par.size))) return 'parameters.size is invalid';
+		if (par.resolution !== undefined && (!i2v || !['480P', '720P', '1080P'].includes(par.resolution))) return 'parameters.resolution is invalid';
+		if (par.duration !== undefined && par.duration !== 5) return 'parameters.duration must be 5';
 	} else if (provider === 'minimax') {
 		if (typeof b.model !== 'string') return 'model is required';
 		if (typeof b.prompt !== 'string' && typeof b.first_frame_image !== 'string') return 'prompt is required';
@@ -350,6 +381,28 @@ function minimaxFile(req, res, fileId) {
 		base_resp: minimaxResp(0, 'success'),
 	});
 }
+function wanView(req, t) {
+	const p = phase(t);
+	const o = { task_id: t.id, submit_time: t.created.toISOString().replace('T', ' ').slice(0, 23) };
+	const v = { request_id: crypto.randomUUID(), output: o };
+	if (p === 'running') {
+		o.task_status = t.script.pollStatus ?? (t.polls === 0 ? 'PENDING' : 'RUNNING');
+	} else if (p === 'succeed') {
+		o.task_status = 'SUCCEEDED';
+		o.video_url = resultUrl(req, t);
+		o.orig_prompt = t.body.input?.prompt;
+		v.usage = { video_duration: 5, video_ratio: t.body.parameters?.size ?? t.body.parameters?.resolution, video_count: 1 };
+	} else if (p === 'expired') {
+		return { request_id: v.request_id, output: { task_id: t.id, task_status: 'UNKNOWN' } };
+	} else if (p === 'cancelled') {
+		o.task_status = 'CANCELED';
+	} else {
+		o.task_status = 'FAILED';
+		o.code = p === 'moderation' ? 'DataInspectionFailed' : 'InternalError';
+		o.message = p === 'moderation' ? 'Output data may contain inappropriate content.' : 'An internal error has occured during execution.';
+	}
+	return v;
+}
 const klingOk = (data) => ({ code: 0, message: 'SUCCEED', request_id: crypto.randomUUID(), data });
 
 // ------------------------------------------------------------ handlers
@@ -358,7 +411,7 @@ function submit(provider, family, req, res, body) {
 	s.submissions[provider]++;
 	const ext = provider === 'kling' ? body?.external_task_id : undefined;
 	if (ext) s.byExternalId[ext] = (s.byExternalId[ext] ?? 0) + 1;
-	const prompt = body?.prompt ?? body?.promptText;
+	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt;
 	if (typeof prompt === 'string') s.byPrompt[prompt] = (s.byPrompt[prompt] ?? 0) + 1;
 	const script = { ...state.scripts[provider] };
 	switch (script.submit) {
@@ -394,6 +447,7 @@ function submit(provider, family, req, res, body) {
 	if (provider === 'luma') return send(res, 201, lumaView(req, t));
 	if (provider === 'runway') return send(res, 200, { id: t.id });
 	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
+	if (provider === 'wan') return send(res, 200, { request_id: crypto.randomUUID(), output: { task_id: t.id, task_status: 'PENDING' } });
 	return send(res, 200, klingOk({ task_id: t.id, task_status: 'submitted',
 		task_info: ext ? { external_task_id: ext } : {}, created_at: t.created.getTime(),
 		updated_at: t.created.getTime() }));
@@ -474,10 +528,11 @@ function route(req, res, body) {
 	if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
+	else if (p.startsWith('/api/v1/')) provider = 'wan';
 	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax };
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan };
 	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
@@ -496,6 +551,13 @@ function route(req, res, body) {
 		if (req.method === 'POST' && p === '/v1/image_to_video') return submit('runway', 'i2v', req, res, body);
 		if ((m = /^\/v1\/tasks\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
 			return task('runway', m[1], req, res, runwayView);
+	} else if (provider === 'wan') {
+		if (req.method === 'POST' && p === '/api/v1/services/aigc/video-generation/video-synthesis') {
+			if (req.headers['x-dashscope-async'] !== 'enable')
+				return send(res, 403, dashscopeErr('AccessDenied', 'current user api does not support synchronous calls'));
+			return submit('wan', 'video', req, res, body);
+		}
+		if (req.method === 'GET' && (m = /^\/api\/v1\/tasks\/([^/]+)$/.exec(p))) return task('wan', m[1], req, res, wanView);
 	} else if (provider === 'minimax') {
 		if (req.method === 'POST' && p === '/v1/video_generation') return submit('minimax', 'video', req, res, body);
 		if (req.method === 'GET' && p === '/v1/query/video_generation')

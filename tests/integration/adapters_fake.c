@@ -1,5 +1,5 @@
 /*
- * adapters_fake.c - the luma, runway, kling and minimax adapters end to end against
+ * adapters_fake.c - the luma, runway, kling, minimax and wan adapters end to end against
  * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
  * real outbound client: submit -> poll -> complete with the file stored in a
  * temporary media directory and its metadata read back; the request shapes
@@ -7,7 +7,8 @@
  * RETRY_LATER, moderation -> FAULT_REQUEST, timeout-after-accept ->
  * SUBMIT_UNKNOWN then Kling's reconcile finds the task, hang/reset, a
  * refused connection, a missing or wrong key, an expired or non-video
- * result; MiniMax's files/retrieve step and its 200-with-base_resp errors.
+ * result; MiniMax's files/retrieve step and its 200-with-base_resp errors;
+ * DashScope's async header and its UNKNOWN (expired) tasks.
  * Bounded: calls time out after 1.5 s, the fake is killed by pid.
  * Run by tests/integration/adapters_fake.sh (needs node 20).
  */
@@ -79,6 +80,7 @@ static int start_fake(void **state)
 	setenv("DOITONG_FAKE_RUNWAY", "runway-test-key", 1);
 	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
 	setenv("DOITONG_FAKE_MINIMAX", "minimax-test-key", 1);
+	setenv("DOITONG_FAKE_WAN", "wan-test-key", 1);
 	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
 	unsetenv("DOITONG_FAKE_NONE");
 	task_call_timeout_ms = 1500;
@@ -168,6 +170,8 @@ static const char *base_for(const char *provider)
 {
 	if (!strcmp(provider, "luma"))
 		return arena_printf(A, "http://127.0.0.1:%d/dream-machine/v1", fake_port);
+	if (!strcmp(provider, "wan"))
+		return arena_printf(A, "http://127.0.0.1:%d/api/v1", fake_port);
 	return arena_printf(A, "http://127.0.0.1:%d", fake_port);
 }
 
@@ -178,9 +182,12 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 	const char *model = !strcmp(provider, "luma") ? "ray-2"
 			    : !strcmp(provider, "runway") ? "gen4_turbo"
 			    : !strcmp(provider, "minimax") ? "MiniMax-Hailuo-02"
+			    : !strcmp(provider, "wan") ? "wan2.2-t2v-plus"
 			    : "kling-v1-6";
 	const char *opts = !strcmp(provider, "minimax")
 			   ? "{\"duration\":\"6\",\"resolution\":\"768p\",\"promptOptimizer\":false}"
+			   : !strcmp(provider, "wan")
+			   ? "{\"duration\":\"5\",\"resolution\":\"480p\",\"promptExtend\":false,\"seed\":42}"
 			   : "{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}";
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
@@ -198,7 +205,8 @@ static const char *key_env(const char *provider)
 {
 	return !strcmp(provider, "luma") ? "DOITONG_FAKE_LUMA"
 	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY"
-	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX" : "DOITONG_FAKE_KLING";
+	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX"
+	       : !strcmp(provider, "wan") ? "DOITONG_FAKE_WAN" : "DOITONG_FAKE_KLING";
 }
 
 static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
@@ -311,6 +319,23 @@ static void happy_path(const char *provider)
 		assert_int_equal(strncmp(rp, "/v1/files/retrieve?file_id=", 27), 0);
 		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "results"),
 								    "minimax")), 1);
+	} else if (!strcmp(provider, "wan")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/api/v1/services/aigc/video-generation/video-synthesis");
+		assert_string_equal(json_string_value(json_object_get(h, "x-dashscope-async")), "enable");
+		/* with an image the t2v model's i2v sibling runs */
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "wan2.2-i2v-plus");
+		assert_string_equal(json_string_value(task_json_path(b, "input.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "input.img_url")),
+				    "https://img.example/fox.png");
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.resolution")), "480P");
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.duration")), 5);
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.seed")), 42);
+		assert_true(json_is_false(task_json_path(b, "parameters.prompt_extend")));
+		json_t *poll = json_array_get(json_object_get(s, "requests"), 1);
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "/api/v1/tasks/%s", job.upstream_task_id));
+		assert_null(json_object_get(json_object_get(poll, "headers"), "x-dashscope-async"));
 	} else {
 		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/videos/image2video");
 		assert_string_equal(json_string_value(json_object_get(b, "external_task_id")), id);
@@ -323,6 +348,43 @@ static void luma_ok(void **state) { (void)state; happy_path("luma"); }
 static void runway_ok(void **state) { (void)state; happy_path("runway"); }
 static void kling_ok(void **state) { (void)state; happy_path("kling"); }
 static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
+static void wan_ok(void **state) { (void)state; happy_path("wan"); }
+
+/* Wan text-to-video (a size, not a resolution), and a task DashScope no
+ * longer knows (UNKNOWN: expired after 24 h) or cancelled. */
+static void wan_t2v_and_unknown(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("wan");
+	struct job job;
+	struct provider_outcome o;
+	script("{\"provider\":\"wan\"}");
+	job_for("wan", "gen_w_t2v", "DOITONG_FAKE_WAN", "", &job);
+	json_object_del(job.input, "image");
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	unlink(o.path);
+	json_t *b = json_object_get(json_array_get(json_object_get(stats(), "requests"), 0), "body");
+	assert_string_equal(json_string_value(json_object_get(b, "model")), "wan2.2-t2v-plus");
+	assert_string_equal(json_string_value(task_json_path(b, "parameters.size")), "832*480");
+	assert_null(task_json_path(b, "input.img_url"));
+
+	script("{\"provider\":\"wan\",\"final\":\"expired\"}");
+	job_for("wan", "gen_w_exp", "DOITONG_FAKE_WAN", "", &job);
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "UNKNOWN");
+	assert_non_null(strstr(o.message, "expired"));
+	/* a task id the upstream never issued reads the same */
+	job.upstream_task_id = "0385dc79-5ff8-4d82-bcb6-000000000000";
+	ad->poll(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "UNKNOWN");
+	assert_true(media_empty());
+}
 
 /* The special paths' submit failures, with each upstream's own error
  * shape: what upstream_status becomes, and how a wrong key answers. */
@@ -335,6 +397,7 @@ struct special {
 
 static const struct special specials[] = {
 	{ "minimax", "503 1013", 10, "1004" },
+	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey" },
 };
 
 static void special_submit_failures(void **state)
@@ -688,6 +751,8 @@ int main(void)
 		cmocka_unit_test_setup(runway_ok, fresh),
 		cmocka_unit_test_setup(kling_ok, fresh),
 		cmocka_unit_test_setup(minimax_ok, fresh),
+		cmocka_unit_test_setup(wan_ok, fresh),
+		cmocka_unit_test_setup(wan_t2v_and_unknown, fresh),
 		cmocka_unit_test_setup(special_submit_failures, fresh),
 		cmocka_unit_test_setup(special_poll_failures, fresh),
 		cmocka_unit_test_setup(kling_text2video, fresh),

@@ -383,12 +383,164 @@ static void minimax_answers(void **state)
 	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
 }
 
+/* ---------------------------------------------------------------- Wan */
+
+static void wan_builders(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_wan;
+	struct job job;
+	struct task_call call;
+	job_from("{\"id\":\"gen_w\",\"upstreamModel\":\"wan2.2-t2v-plus\",\"input\":{\"text\":\"a fox\"},"
+		 "\"effectiveOptions\":{\"duration\":\"5\",\"resolution\":\"1080p\",\"negativePrompt\":\"blur\","
+		 "\"promptExtend\":true,\"seed\":7,\"watermark\":false}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(call.method, "POST");
+	assert_string_equal(call.path, "/services/aigc/video-generation/video-synthesis");
+	assert_true(has_header(&call, "Authorization: Bearer k"));
+	assert_true(has_header(&call, "X-DashScope-Async: enable"));
+	assert_true(has_header(&call, "Content-Type: application/json"));
+	assert_string_equal(call.headers[0], "Authorization: Bearer k");
+	assert_int_equal(header_count(&call), 4);
+	json_t *b = body_of(&call);
+	assert_string_equal(sget(b, "model"), "wan2.2-t2v-plus");
+	assert_string_equal(sget(b, "input.prompt"), "a fox");
+	assert_string_equal(sget(b, "input.negative_prompt"), "blur");
+	assert_null(task_json_path(b, "input.img_url"));
+	assert_string_equal(sget(b, "parameters.size"), "1920*1080");
+	assert_null(task_json_path(b, "parameters.resolution"));
+	assert_int_equal(iget(b, "parameters.duration"), 5);
+	assert_int_equal(iget(b, "parameters.seed"), 7);
+	assert_true(json_is_true(task_json_path(b, "parameters.prompt_extend")));
+	assert_true(json_is_false(task_json_path(b, "parameters.watermark")));
+	assert_int_equal(json_object_size(b), 3);
+
+	/* An image: the i2v model of the same tier, resolution not size. */
+	job_from("{\"id\":\"gen_w\",\"upstreamModel\":\"wan2.2-t2v-flash\",\"input\":{\"text\":\"go\","
+		 "\"image\":\"https://e.x/a.png\"},\"effectiveOptions\":{\"resolution\":\"480p\"}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	b = body_of(&call);
+	assert_string_equal(sget(b, "model"), "wan2.2-i2v-flash");
+	assert_string_equal(sget(b, "input.img_url"), "https://e.x/a.png");
+	assert_string_equal(sget(b, "parameters.resolution"), "480P");
+	assert_null(task_json_path(b, "parameters.size"));
+	job_from("{\"id\":\"gen_w\",\"input\":{\"text\":\"go\"},\"effectiveOptions\":{\"resolution\":\"480p\"}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(sget(body_of(&call), "model"), "wan2.2-t2v-plus");
+	assert_string_equal(sget(body_of(&call), "parameters.size"), "832*480");
+
+	job_from("{\"id\":\"gen_w\",\"upstreamModel\":\"wan2.2-i2v-plus\",\"input\":{\"text\":\"a\"}}", &job);
+	refused(api, &job, "input.image is required");
+	job_from("{\"id\":\"gen_w\",\"input\":{}}", &job);
+	refused(api, &job, "input.text");
+
+	/* The poll carries no async switch. */
+	build(api, TASK_PHASE_POLL, &job, "0385dc79-5ff8-4d82-bcb6-388969a0bd42", &call);
+	assert_string_equal(call.method, "GET");
+	assert_string_equal(call.path, "/tasks/0385dc79-5ff8-4d82-bcb6-388969a0bd42");
+	assert_null(call.body);
+	assert_false(has_header(&call, "X-DashScope-Async: enable"));
+	assert_string_equal(task_base_url(api, &job, A), "https://dashscope-intl.aliyuncs.com/api/v1");
+}
+
+static void wan_answers(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_wan;
+	struct job job;
+	struct provider_outcome o;
+	job_from("{\"id\":\"gen_w\",\"pollInterval\":15}", &job);
+
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"request_id\":\"r1\",\"output\":{\"task_id\":\"0385dc79-5ff8\",\"task_status\":\"PENDING\"}}", &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	assert_string_equal(o.task_id, "0385dc79-5ff8");
+	assert_string_equal(o.upstream_status, "PENDING");
+
+	static const char *const running[] = { "PENDING", "RUNNING" };
+	for (size_t i = 0; i < 2; i++) {
+		answer(api, TASK_PHASE_POLL, &job, 200, -1,
+		       arena_printf(A, "{\"request_id\":\"r\",\"output\":{\"task_id\":\"t\",\"task_status\":\"%s\","
+				       "\"submit_time\":\"2025-08-01 10:00:00.000\"}}", running[i]), &o);
+		assert_int_equal(o.kind, PROVIDER_RUNNING);
+		assert_int_equal(o.next_poll_seconds, 15);
+		assert_string_equal(o.upstream_status, running[i]);
+	}
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"request_id\":\"r\",\"output\":{\"task_id\":\"t\",\"task_status\":\"SUCCEEDED\","
+	       "\"video_url\":\"https://dashscope-result.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1&Signature=x\","
+	       "\"orig_prompt\":\"a fox\"},\"usage\":{\"video_duration\":5,\"video_ratio\":\"832*480\",\"video_count\":1}}", &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_string_equal(o.url, "https://dashscope-result.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1&Signature=x");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"output\":{\"task_id\":\"t\",\"task_status\":\"SUCCEEDED\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "SUCCEEDED", "without a result URL");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"output\":{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"InternalError\","
+	       "\"message\":\"An internal error has occured during execution.\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "InternalError", "could not generate the result: An internal error");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"output\":{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"DataInspectionFailed\","
+	       "\"message\":\"Output data may contain inappropriate content.\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "DataInspectionFailed", "moderation policy");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"output\":{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"InvalidParameter.DataInspection\","
+	       "\"message\":\"image too small\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "InvalidParameter.DataInspection", "image too small");
+	/* UNKNOWN: expired (24 h) or never there. */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"request_id\":\"r\",\"output\":{\"task_id\":\"t\",\"task_status\":\"UNKNOWN\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "UNKNOWN", "expired or is unknown upstream");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"output\":{\"task_id\":\"t\",\"task_status\":\"CANCELED\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "CANCELED", "cancelled");
+
+	/* Error answers: {"request_id","code","message"} beside the status. */
+	answer(api, TASK_PHASE_SUBMIT, &job, 429, -1,
+	       "{\"request_id\":\"r\",\"code\":\"Throttling.RateQuota\",\"message\":\"Requests rate limit exceeded\"}", &o);
+	assert_retry(&o, TASK_RETRY_DEFAULT, "429 Throttling.RateQuota");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"request_id\":\"r\",\"code\":\"Throttling.AllocationQuota\",\"message\":\"quota\"}", &o);
+	assert_retry(&o, TASK_RETRY_DEFAULT, "400 Throttling.AllocationQuota");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"request_id\":\"r\",\"code\":\"DataInspectionFailed\",\"message\":\"Input data may contain inappropriate content.\"}", &o);
+	assert_failed(&o, FAULT_REQUEST, "400 DataInspectionFailed", "moderation policy");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"request_id\":\"r\",\"code\":\"InvalidParameter\",\"message\":\"size is invalid\"}", &o);
+	assert_failed(&o, FAULT_REQUEST, "400 InvalidParameter", "size is invalid");
+	answer(api, TASK_PHASE_SUBMIT, &job, 401, -1,
+	       "{\"request_id\":\"r\",\"code\":\"InvalidApiKey\",\"message\":\"Invalid API-key provided.\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "401 InvalidApiKey", "API key or account");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"request_id\":\"r\",\"code\":\"Arrearage\",\"message\":\"overdue\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "400 Arrearage", "API key or account");
+	answer(api, TASK_PHASE_SUBMIT, &job, 403, -1,
+	       "{\"request_id\":\"r\",\"code\":\"AccessDenied\",\"message\":\"current user api does not support synchronous calls\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "403 AccessDenied", NULL);
+	answer(api, TASK_PHASE_SUBMIT, &job, 500, -1,
+	       "{\"request_id\":\"r\",\"code\":\"InternalError\",\"message\":\"internal\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "500 InternalError", "internal");
+	answer(api, TASK_PHASE_POLL, &job, 500, -1,
+	       "{\"request_id\":\"r\",\"code\":\"InternalError\",\"message\":\"internal\"}", &o);
+	assert_retry(&o, 0, "500 InternalError");
+	answer(api, TASK_PHASE_POLL, &job, 429, 3, "{\"code\":\"Throttling\"}", &o);
+	assert_retry(&o, 3, "429 Throttling");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"output\":", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"request_id\":\"r\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"output\":{\"task_status\":\"DONE\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "DONE", "unknown status");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(task_ids),
 		cmocka_unit_test(minimax_builders),
 		cmocka_unit_test(minimax_answers),
+		cmocka_unit_test(wan_builders),
+		cmocka_unit_test(wan_answers),
 	};
 	return cmocka_run_group_tests_name("providers/task_special", tests, setup, teardown);
 }
