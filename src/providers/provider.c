@@ -26,6 +26,7 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_kling,
 	&provider_minimax,
 	&provider_wan,
+	&provider_veo,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

@@ -250,6 +250,8 @@ TASK_FN(minimax, submit)
 TASK_FN(minimax, poll)
 TASK_FN(wan, submit)
 TASK_FN(wan, poll)
+TASK_FN(veo, submit)
+TASK_FN(veo, poll)
 
 const struct provider_adapter provider_luma = {
 	.name = "luma",
@@ -289,4 +291,12 @@ const struct provider_adapter provider_wan = {
 	.poll = wan_poll,
 	.cancel = NULL,            /* DashScope's cancel path is unverified (providers.md §8) */
 	.reconcile = NULL,         /* DashScope takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_veo = {
+	.name = "veo",
+	.submit = veo_submit,
+	.poll = veo_poll,
+	.cancel = NULL,            /* not meaningful for Veo (providers.md §4) */
+	.reconcile = NULL,         /* the Gemini API takes no client id: nothing to look up */
 };

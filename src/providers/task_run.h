@@ -40,5 +40,6 @@ extern const struct provider_adapter provider_runway;
 extern const struct provider_adapter provider_kling;
 extern const struct provider_adapter provider_minimax;
 extern const struct provider_adapter provider_wan;
+extern const struct provider_adapter provider_veo;
 
 #endif

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // tests/fakes/upstream.mjs - one local fake of the upstream video APIs
-// (reference/providers.md §2 Kling, §3 MiniMax, §5 Runway, §6 Luma, §8 Wan),
+// (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API,
+// §5 Runway, §6 Luma, §8 Wan),
 // speaking their wire format on 127.0.0.1 so the adapters can be tested
 // without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
-//        [--minimax-key K] [--wan-key K]
+//        [--minimax-key K] [--wan-key K] [--veo-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -25,6 +26,9 @@
 //   GET    /v1/files/retrieve?file_id=              MiniMax result step (file.download_url)
 //   POST   /api/v1/services/aigc/video-generation/video-synthesis   Wan (DashScope) submit
 //   GET    /api/v1/tasks/{task_id}                  Wan task (UNKNOWN when not known)
+//   POST   /v1beta/models/{model}:predictLongRunning   Veo submit -> {"name"}
+//   GET    /v1beta/models/{model}/operations/{id}   Veo operation (done/error/response)
+//   GET    /v1beta/files/{id}:download?alt=media    Veo result (the key header required)
 //   GET    /files/{name}.mp4                        result files from --media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
@@ -36,10 +40,13 @@
 // its "503" is an HTTP 503. Wan: Bearer (401 {"code":"InvalidApiKey"}) and
 // X-DashScope-Async: enable on the submit (403 {"code":"AccessDenied"}
 // without it); errors {"request_id","code","message"}; final "expired"
-// shows the task as UNKNOWN.
+// shows the task as UNKNOWN. Veo: x-goog-api-key on every /v1beta route,
+// the file download too (403 PERMISSION_DENIED without it, 400
+// INVALID_ARGUMENT + API_KEY_INVALID for a wrong one); Google RPC errors;
+// final moderation = done with no sample and raiMediaFilteredCount 1.
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
@@ -76,9 +83,10 @@ const opt = {
 	klingSecret: arg('kling-secret', 'kling-test-secret'),
 	minimaxKey: arg('minimax-key', 'minimax-test-key'),
 	wanKey: arg('wan-key', 'wan-test-key'),
+	veoKey: arg('veo-key', 'veo-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
@@ -199,6 +207,17 @@ function authWan(req) {
 		: [401, dashscopeErr('InvalidApiKey', 'Invalid API-key provided.')];
 }
 
+const googleErr = (code, status, message, details) => ({ error: { code, message, status, ...(details ? { details } : {}) } });
+function authVeo(req) {
+	const k = req.headers['x-goog-api-key'];
+	if (k === undefined)
+		return [403, googleErr(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.')];
+	if (k !== opt.veoKey)
+		return [400, googleErr(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.',
+			[{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }])];
+	return null;
+}
+
 // ------------------------------------------------------------ upstream error shapes
 const errors = {
 	luma: {
@@ -229,6 +248,13 @@ const errors = {
 		moderation: () => [200, { task_id: '', base_resp: minimaxResp(1026, 'input new_sensitive') }],
 		404: () => [200, { task_id: '', status: '', base_resp: minimaxResp(2013, 'invalid params, task not found') }],
 	},
+	veo: {
+		503: () => [503, googleErr(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')],
+		429: () => [429, googleErr(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details.')],
+		400: (why) => [400, googleErr(400, 'INVALID_ARGUMENT', why)],
+		moderation: () => [400, googleErr(400, 'INVALID_ARGUMENT', "The prompt could not be submitted. This prompt contains words that violate Google's Responsible AI practices (moderation).")],
+		404: () => [404, googleErr(404, 'NOT_FOUND', 'Operation not found')],
+	},
 	wan: {
 		503: () => [503, dashscopeErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
 		429: () => [429, dashscopeErr('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.')],
@@ -251,6 +277,16 @@ function validate(provider, family, b) {
 		if (typeof b.promptImage !== 'string' && !Array.isArray(b.promptImage)) return 'promptImage: Required';
 		if (typeof b.ratio !== 'string' || !/^\d+:\d+$/.test(b.ratio)) return 'ratio: Invalid enum value';
 		if (b.duration !== undefined && ![5, 10].includes(b.duration)) return 'duration: must be 5 or 10';
+	} else if (provider === 'veo') {
+		if (!Array.isArray(b.instances) || b.instances.length !== 1) return 'instances must hold one instance';
+		const i = b.instances[0];
+		if (typeof i.prompt !== 'string') return 'instances[0].prompt is required';
+		if (i.image !== undefined && (typeof i.image.bytesBase64Encoded !== 'string' || typeof i.image.mimeType !== 'string'))
+			return 'instances[0].image needs bytesBase64Encoded and mimeType';
+		const par = b.parameters ?? {};
+		if (par.aspectRatio !== undefined && !['16:9', '9:16'].includes(par.aspectRatio)) return 'aspectRatio must be 16:9 or 9:16';
+		if (par.durationSeconds !== undefined && ![4, 6, 8].includes(par.durationSeconds)) return 'durationSeconds must be 4, 6 or 8';
+		if (par.resolution !== undefined && !['720p', '1080p'].includes(par.resolution)) return 'resolution must be 720p or 1080p';
 	} else if (provider === 'wan') {
 		if (typeof b.model !== 'string') return 'Field required: model';
 		const i2v = b.model.includes('-i2v-');
@@ -286,6 +322,10 @@ function validate(provider, family, b) {
 
 // ------------------------------------------------------------ task views
 function resultUrl(req, task) {
+	if (task.provider === 'veo') {
+		const mode = ['expired', 'html'].includes(task.script.result) ? task.script.result : 'ok';
+		return `${baseUrl(req)}/v1beta/files/${mode}-${task.fileKey}:download?alt=media`;
+	}
 	if (task.script.result === 'expired') return `${baseUrl(req)}/files/expired-${task.id}.mp4?token=t0k3n`;
 	if (task.script.result === 'html') return `${baseUrl(req)}/files/html-${task.id}.mp4`;
 	return `${baseUrl(req)}/files/${opt.resultFile}?token=t0k3n`;
@@ -381,6 +421,35 @@ function minimaxFile(req, res, fileId) {
 		base_resp: minimaxResp(0, 'success'),
 	});
 }
+function veoView(req, t) {
+	const p = phase(t);
+	const v = { name: t.id };
+	if (p === 'running') {
+		if (t.polls > 1) v.done = false;
+		v.metadata = { '@type': 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata' };
+		return v;
+	}
+	v.done = true;
+	const r = { '@type': 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse' };
+	if (p === 'succeed') {
+		r.generateVideoResponse = { generatedSamples: [{ video: { uri: resultUrl(req, t) } }] };
+		v.response = r;
+	} else if (p === 'moderation') {
+		r.generateVideoResponse = { raiMediaFilteredCount: 1,
+			raiMediaFilteredReasons: ['Unable to show generated videos. They may violate our policies.'] };
+		v.response = r;
+	} else {
+		v.error = { code: 13, message: 'Video generation failed due to an internal error.', status: 'INTERNAL' };
+	}
+	return v;
+}
+function veoFile(req, res, mode, key) {
+	if (mode === 'expired' || ![...state.tasks.values()].some((t) => t.fileKey === key))
+		return send(res, 403, googleErr(403, 'PERMISSION_DENIED', 'You do not have permission to access the File or it may not exist.'));
+	const file = path.join(opt.media, opt.resultFile);
+	res.writeHead(200, { 'content-type': mode === 'html' ? 'text/html' : 'video/mp4', 'content-length': fs.statSync(file).size });
+	fs.createReadStream(file).pipe(res);
+}
 function wanView(req, t) {
 	const p = phase(t);
 	const o = { task_id: t.id, submit_time: t.created.toISOString().replace('T', ' ').slice(0, 23) };
@@ -440,7 +509,12 @@ function submit(provider, family, req, res, body) {
 	const t = { provider, family, id: newId(provider), externalId: ext, body, script, polls: 0,
 		created: new Date() };
 	if (provider === 'minimax') t.fileId = String(300000000000 + state.seq);
+	if (provider === 'veo') {
+		t.id = `models/${family}/operations/${crypto.randomBytes(6).toString('hex')}`;
+		t.fileKey = crypto.randomBytes(6).toString('hex');
+	}
 	state.tasks.set(`${provider}:${t.id}`, t);
+	if (provider === 'veo') { s.accepted[provider]++; if (script.submit === 'timeout-after-accept') return hold(req, res); return send(res, 200, { name: t.id }); }
 	if (provider === 'kling') state.order.unshift(t);
 	s.accepted[provider]++;
 	if (script.submit === 'timeout-after-accept') return hold(req, res);
@@ -529,10 +603,11 @@ function route(req, res, body) {
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
 	else if (p.startsWith('/api/v1/')) provider = 'wan';
+	else if (p.startsWith('/v1beta/')) provider = 'veo';
 	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan };
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo };
 	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
@@ -551,6 +626,14 @@ function route(req, res, body) {
 		if (req.method === 'POST' && p === '/v1/image_to_video') return submit('runway', 'i2v', req, res, body);
 		if ((m = /^\/v1\/tasks\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
 			return task('runway', m[1], req, res, runwayView);
+	} else if (provider === 'veo') {
+		if (req.method === 'POST' && (m = /^\/v1beta\/models\/([a-z0-9.-]+):predictLongRunning$/.exec(p)))
+			return submit('veo', m[1], req, res, body);
+		if (req.method === 'GET' && (m = /^\/v1beta\/(models\/[a-z0-9.-]+\/operations\/[a-z0-9]+)$/.exec(p)))
+			return task('veo', m[1], req, res, veoView);
+		if (req.method === 'GET' && (m = /^\/v1beta\/files\/(ok|expired|html)-([a-f0-9]+):download$/.exec(p)) &&
+		    url.searchParams.get('alt') === 'media')
+			return veoFile(req, res, m[1], m[2]);
 	} else if (provider === 'wan') {
 		if (req.method === 'POST' && p === '/api/v1/services/aigc/video-generation/video-synthesis') {
 			if (req.headers['x-dashscope-async'] !== 'enable')

@@ -1,5 +1,5 @@
 /*
- * adapters_fake.c - the luma, runway, kling, minimax and wan adapters end to end against
+ * adapters_fake.c - the luma, runway, kling, minimax, wan and veo adapters end to end against
  * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
  * real outbound client: submit -> poll -> complete with the file stored in a
  * temporary media directory and its metadata read back; the request shapes
@@ -8,7 +8,8 @@
  * SUBMIT_UNKNOWN then Kling's reconcile finds the task, hang/reset, a
  * refused connection, a missing or wrong key, an expired or non-video
  * result; MiniMax's files/retrieve step and its 200-with-base_resp errors;
- * DashScope's async header and its UNKNOWN (expired) tasks.
+ * DashScope's async header and its UNKNOWN (expired) tasks; Veo's operation
+ * names, its done/error/response shapes and the keyed file download.
  * Bounded: calls time out after 1.5 s, the fake is killed by pid.
  * Run by tests/integration/adapters_fake.sh (needs node 20).
  */
@@ -33,6 +34,7 @@
 #include "common/config.h"
 #include "outbound/http.h"
 #include "providers/provider.h"
+#include "providers/task_api.h"
 #include "providers/task_run.h"
 
 extern char **environ;
@@ -81,6 +83,7 @@ static int start_fake(void **state)
 	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
 	setenv("DOITONG_FAKE_MINIMAX", "minimax-test-key", 1);
 	setenv("DOITONG_FAKE_WAN", "wan-test-key", 1);
+	setenv("DOITONG_FAKE_VEO", "veo-test-key", 1);
 	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
 	unsetenv("DOITONG_FAKE_NONE");
 	task_call_timeout_ms = 1500;
@@ -172,6 +175,8 @@ static const char *base_for(const char *provider)
 		return arena_printf(A, "http://127.0.0.1:%d/dream-machine/v1", fake_port);
 	if (!strcmp(provider, "wan"))
 		return arena_printf(A, "http://127.0.0.1:%d/api/v1", fake_port);
+	if (!strcmp(provider, "veo"))
+		return arena_printf(A, "http://127.0.0.1:%d/v1beta", fake_port);
 	return arena_printf(A, "http://127.0.0.1:%d", fake_port);
 }
 
@@ -183,18 +188,24 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 			    : !strcmp(provider, "runway") ? "gen4_turbo"
 			    : !strcmp(provider, "minimax") ? "MiniMax-Hailuo-02"
 			    : !strcmp(provider, "wan") ? "wan2.2-t2v-plus"
+			    : !strcmp(provider, "veo") ? "veo-3.0-generate-001"
 			    : "kling-v1-6";
 	const char *opts = !strcmp(provider, "minimax")
 			   ? "{\"duration\":\"6\",\"resolution\":\"768p\",\"promptOptimizer\":false}"
 			   : !strcmp(provider, "wan")
 			   ? "{\"duration\":\"5\",\"resolution\":\"480p\",\"promptExtend\":false,\"seed\":42}"
+			   : !strcmp(provider, "veo")
+			   ? "{\"duration\":\"8\",\"aspectRatio\":\"16:9\",\"resolution\":\"720p\",\"enhancePrompt\":true}"
 			   : "{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}";
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
 		   "\"upstreamModel\":\"%s\",\"baseUrl\":\"%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\","
-		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"https://img.example/fox.png\"},"
+		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"%s\"},"
 		   "\"effectiveOptions\":%s%s%s}",
-		id, provider, provider, model, base_for(provider), key_env, opts, *extra ? "," : "", extra);
+		id, provider, provider, model, base_for(provider), key_env,
+		/* the Gemini API takes images inline only */
+		!strcmp(provider, "veo") ? "data:image/png;base64,iVBORw0KGgo=" : "https://img.example/fox.png",
+		opts, *extra ? "," : "", extra);
 	json_t *j = json_loads(text, 0, NULL);
 	assert_non_null(j);
 	arena_defer(A, (void (*)(void *))json_decref, j);
@@ -206,7 +217,8 @@ static const char *key_env(const char *provider)
 	return !strcmp(provider, "luma") ? "DOITONG_FAKE_LUMA"
 	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY"
 	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX"
-	       : !strcmp(provider, "wan") ? "DOITONG_FAKE_WAN" : "DOITONG_FAKE_KLING";
+	       : !strcmp(provider, "wan") ? "DOITONG_FAKE_WAN"
+	       : !strcmp(provider, "veo") ? "DOITONG_FAKE_VEO" : "DOITONG_FAKE_KLING";
 }
 
 static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
@@ -287,7 +299,12 @@ static void happy_path(const char *provider)
 	json_t *r = json_array_get(json_object_get(s, "requests"), 0);
 	json_t *h = json_object_get(r, "headers"), *b = json_object_get(r, "body");
 	assert_string_equal(json_string_value(json_object_get(r, "method")), "POST");
-	assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
+	if (!strcmp(provider, "veo")) {
+		assert_null(json_object_get(h, "authorization"));
+		assert_string_equal(json_string_value(json_object_get(h, "x-goog-api-key")), "<redacted>");
+	} else {
+		assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
+	}
 	assert_string_equal(json_string_value(json_object_get(h, "content-type")), "application/json");
 	if (!strcmp(provider, "luma")) {
 		assert_string_equal(json_string_value(json_object_get(r, "path")),
@@ -319,6 +336,28 @@ static void happy_path(const char *provider)
 		assert_int_equal(strncmp(rp, "/v1/files/retrieve?file_id=", 27), 0);
 		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "results"),
 								    "minimax")), 1);
+	} else if (!strcmp(provider, "veo")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/v1beta/models/veo-3.0-generate-001:predictLongRunning");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.image.mimeType")),
+				    "image/png");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.image.bytesBase64Encoded")),
+				    "iVBORw0KGgo=");
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.aspectRatio")), "16:9");
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.durationSeconds")), 8);
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.resolution")), "720p");
+		/* the operation name is the task id, polled as GET /v1beta/{name} */
+		assert_int_equal(strncmp(job.upstream_task_id, "models/veo-3.0-generate-001/operations/", 39), 0);
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
+				    arena_printf(A, "/v1beta/%s", job.upstream_task_id));
+		/* the file download carried the key */
+		json_t *dl = json_array_get(reqs, 3);
+		assert_int_equal(strncmp(json_string_value(json_object_get(dl, "path")), "/v1beta/files/", 14), 0);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(dl, "headers"),
+								      "x-goog-api-key")), "<redacted>");
 	} else if (!strcmp(provider, "wan")) {
 		assert_string_equal(json_string_value(json_object_get(r, "path")),
 				    "/api/v1/services/aigc/video-generation/video-synthesis");
@@ -349,6 +388,57 @@ static void runway_ok(void **state) { (void)state; happy_path("runway"); }
 static void kling_ok(void **state) { (void)state; happy_path("kling"); }
 static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
 static void wan_ok(void **state) { (void)state; happy_path("wan"); }
+static void veo_ok(void **state) { (void)state; happy_path("veo"); }
+
+/* Veo refuses an image URL before any request (the Gemini API takes images
+ * inline only), and its file download is refused without the key. */
+static void veo_inline_image_and_keyed_file(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("veo");
+	struct job job;
+	struct provider_outcome o;
+	script("{\"provider\":\"veo\"}");
+	job_for("veo", "gen_v_url", "DOITONG_FAKE_VEO", "", &job);
+	json_object_set_new(job.input, "image", json_string("https://img.example/fox.png"));
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_REQUEST, "refused");
+	assert_non_null(strstr(o.message, "data: URI"));
+	assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 0);
+
+	/* the result URI without the key: what download.c would meet without
+	 * the auth header */
+	job_for("veo", "gen_v_file", "DOITONG_FAKE_VEO", "", &job);
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	const char *keyed[] = { "x-goog-api-key: veo-test-key", NULL };
+	struct http_request req = {
+		.method = "GET",
+		.url = arena_printf(A, "http://127.0.0.1:%d/v1beta/%s", fake_port, job.upstream_task_id),
+		.headers = keyed,
+		.save_fd = -1,
+		.policy = { .allow_http = true, .allow_loopback = true },
+	};
+	struct http_response resp;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	json_t *opj = json_loads(resp.body, 0, NULL);
+	assert_non_null(opj);
+	arena_defer(A, (void (*)(void *))json_decref, opj);
+	assert_true(json_is_true(json_object_get(opj, "done")));
+	const char *uri = json_string_value(
+		task_json_path(opj, "response.generateVideoResponse.generatedSamples.0.video.uri"));
+	assert_non_null(uri);
+	req.url = uri;
+	req.headers = NULL;
+	req.max_response_bytes = 8u << 20;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	req.headers = keyed;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.content_type, "video/mp4");
+}
 
 /* Wan text-to-video (a size, not a resolution), and a task DashScope no
  * longer knows (UNKNOWN: expired after 24 h) or cancelled. */
@@ -398,6 +488,7 @@ struct special {
 static const struct special specials[] = {
 	{ "minimax", "503 1013", 10, "1004" },
 	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey" },
+	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID" },
 };
 
 static void special_submit_failures(void **state)
@@ -753,6 +844,8 @@ int main(void)
 		cmocka_unit_test_setup(minimax_ok, fresh),
 		cmocka_unit_test_setup(wan_ok, fresh),
 		cmocka_unit_test_setup(wan_t2v_and_unknown, fresh),
+		cmocka_unit_test_setup(veo_ok, fresh),
+		cmocka_unit_test_setup(veo_inline_image_and_keyed_file, fresh),
 		cmocka_unit_test_setup(special_submit_failures, fresh),
 		cmocka_unit_test_setup(special_poll_failures, fresh),
 		cmocka_unit_test_setup(kling_text2video, fresh),

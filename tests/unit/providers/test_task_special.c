@@ -533,6 +533,113 @@ static void wan_answers(void **state)
 	assert_failed(&o, FAULT_UPSTREAM, "DONE", "unknown status");
 }
 
+/* ---------------------------------------------------------------- Veo */
+
+static void veo_builders_and_answers(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_veo;
+	struct job job;
+	struct task_call call;
+	struct provider_outcome o;
+	job_from("{\"id\":\"gen_v\",\"upstreamModel\":\"veo-3.0-fast-generate-001\",\"pollInterval\":10,"
+		 "\"input\":{\"text\":\"a fox\",\"image\":\"data:image/jpeg;base64,/9j/4AAQ\"},"
+		 "\"effectiveOptions\":{\"duration\":\"8\",\"aspectRatio\":\"9:16\",\"resolution\":\"1080p\","
+		 "\"negativePrompt\":\"rain\",\"personGeneration\":\"allow_adult\",\"enhancePrompt\":false}}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(call.method, "POST");
+	assert_string_equal(call.path, "/models/veo-3.0-fast-generate-001:predictLongRunning");
+	assert_string_equal(call.headers[0], "x-goog-api-key: k");
+	assert_false(has_header(&call, "Authorization: Bearer k"));
+	assert_true(has_header(&call, "Content-Type: application/json"));
+	json_t *b = body_of(&call);
+	assert_string_equal(sget(b, "instances.0.prompt"), "a fox");
+	assert_string_equal(sget(b, "instances.0.image.bytesBase64Encoded"), "/9j/4AAQ");
+	assert_string_equal(sget(b, "instances.0.image.mimeType"), "image/jpeg");
+	assert_string_equal(sget(b, "parameters.aspectRatio"), "9:16");
+	assert_int_equal(iget(b, "parameters.durationSeconds"), 8);
+	assert_string_equal(sget(b, "parameters.resolution"), "1080p");
+	assert_string_equal(sget(b, "parameters.negativePrompt"), "rain");
+	assert_string_equal(sget(b, "parameters.personGeneration"), "allow_adult");
+	assert_true(json_is_false(task_json_path(b, "parameters.enhancePrompt")));
+	job_from("{\"id\":\"gen_v\",\"input\":{\"text\":\"a\",\"image\":\"https://e.x/a.png\"}}", &job);
+	refused(api, &job, "data: URI");
+	job_from("{\"id\":\"gen_v\",\"input\":{\"image\":\"data:image/png;base64,AA\"}}", &job);
+	refused(api, &job, "input.text");
+	job_from("{\"id\":\"gen_v\",\"upstreamModel\":\"../x\",\"input\":{\"text\":\"a\"}}", &job);
+	refused(api, &job, "model");
+	const char *name = "models/veo-3.0-generate-001/operations/abc123xyz";
+	build(api, TASK_PHASE_POLL, &job, name, &call);
+	assert_string_equal(call.method, "GET");
+	assert_string_equal(call.path, "/models/veo-3.0-generate-001/operations/abc123xyz");
+	assert_string_equal(task_base_url(api, &job, A), "https://generativelanguage.googleapis.com/v1beta");
+	assert_true(api->download_auth);
+
+	job_from("{\"id\":\"gen_v\",\"pollInterval\":10}", &job);
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, arena_printf(A, "{\"name\":\"%s\"}", name), &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	assert_string_equal(o.task_id, name);
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"name\":\"models/x/../../y\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "running", "task id");
+	/* done absent or false: running */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, arena_printf(A, "{\"name\":\"%s\",\"metadata\":{}}", name), &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	assert_string_equal(o.upstream_status, "running");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"name\":\"n\",\"done\":false}", &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	/* done + response */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"response\":{\"@type\":\"t\",\"generateVideoResponse\":"
+	       "{\"generatedSamples\":[{\"video\":{\"uri\":\"https://generativelanguage.googleapis.com/v1beta/files/abc:download?alt=media\"}}]}}}", &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_string_equal(o.url, "https://generativelanguage.googleapis.com/v1beta/files/abc:download?alt=media");
+	/* done, no sample, filtered: moderation */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"response\":{\"generateVideoResponse\":{\"raiMediaFilteredCount\":1,"
+	       "\"raiMediaFilteredReasons\":[\"may violate our policies\"]}}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "RAI_FILTERED", "may violate our policies");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"response\":{\"generateVideoResponse\":{}}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "done", "without a result URL");
+	/* done + error: final */
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"error\":{\"code\":13,\"message\":\"internal\",\"status\":\"INTERNAL\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "INTERNAL", "could not generate the result: internal");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"error\":{\"code\":8,\"message\":\"quota\",\"status\":\"RESOURCE_EXHAUSTED\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "RESOURCE_EXHAUSTED", NULL);
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"name\":\"n\",\"done\":true,\"error\":{\"code\":3,\"message\":\"bad duration\",\"status\":\"INVALID_ARGUMENT\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "INVALID_ARGUMENT", "bad duration");
+	/* error answers */
+	answer(api, TASK_PHASE_SUBMIT, &job, 429, -1,
+	       "{\"error\":{\"code\":429,\"message\":\"quota\",\"status\":\"RESOURCE_EXHAUSTED\"}}", &o);
+	assert_retry(&o, TASK_RETRY_DEFAULT, "429 RESOURCE_EXHAUSTED");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"error\":{\"code\":400,\"message\":\"aspectRatio 1:1 unsupported\",\"status\":\"INVALID_ARGUMENT\"}}", &o);
+	assert_failed(&o, FAULT_REQUEST, "400 INVALID_ARGUMENT", "aspectRatio 1:1 unsupported");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"error\":{\"code\":400,\"message\":\"API key not valid.\",\"status\":\"INVALID_ARGUMENT\","
+	       "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}]}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "400 API_KEY_INVALID", "API key or account");
+	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
+	       "{\"error\":{\"code\":400,\"message\":\"User location is not supported\",\"status\":\"FAILED_PRECONDITION\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "400 FAILED_PRECONDITION", "API key or account");
+	answer(api, TASK_PHASE_SUBMIT, &job, 403, -1,
+	       "{\"error\":{\"code\":403,\"message\":\"denied\",\"status\":\"PERMISSION_DENIED\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "403 PERMISSION_DENIED", NULL);
+	answer(api, TASK_PHASE_SUBMIT, &job, 503, -1,
+	       "{\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "503 UNAVAILABLE", "overloaded");
+	answer(api, TASK_PHASE_POLL, &job, 503, -1, "{\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\"}}", &o);
+	assert_retry(&o, 0, "503 UNAVAILABLE");
+	answer(api, TASK_PHASE_POLL, &job, 404, -1,
+	       "{\"error\":{\"code\":404,\"message\":\"Operation not found\",\"status\":\"NOT_FOUND\"}}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "404 NOT_FOUND", "not found");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"name\":", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "200", "could not read");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +648,7 @@ int main(void)
 		cmocka_unit_test(minimax_answers),
 		cmocka_unit_test(wan_builders),
 		cmocka_unit_test(wan_answers),
+		cmocka_unit_test(veo_builders_and_answers),
 	};
 	return cmocka_run_group_tests_name("providers/task_special", tests, setup, teardown);
 }
