@@ -38,8 +38,8 @@ static void dl_fail(struct provider_outcome *out, const struct provider_ctx *ctx
 }
 
 void download_video(const struct job *job, const struct provider_ctx *ctx, const char *url,
-		    const struct outbound_policy *policy, const char *label,
-		    struct provider_outcome *out)
+		    const char *const *headers, const struct outbound_policy *policy,
+		    const char *label, struct provider_outcome *out)
 {
 	struct arena *a = ctx->arena;
 	const char *task_id = out->task_id;
@@ -61,6 +61,7 @@ void download_video(const struct job *job, const struct provider_ctx *ctx, const
 	struct http_request req = {
 		.method = "GET",
 		.url = url,
+		.headers = headers,
 		.timeout_ms = DOWNLOAD_TIMEOUT_MS,
 		.max_response_bytes = (size_t)DOWNLOAD_MAX_BYTES,
 		.save_fd = fd,

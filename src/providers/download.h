@@ -26,10 +26,12 @@ bool download_type_ok(const char *content_type);
  * provider_media_url(ctx, "<id>.mp4"), path = the file, metadata from the
  * file. On any failure *out becomes FAILED with FAULT_UPSTREAM (an expired
  * URL, a refused type, a file that is not an MP4) and nothing is left in
- * media_dir. label names the provider in messages.
+ * media_dir. label names the provider in messages. headers ("Name: value",
+ * NULL-terminated, or NULL) go with the request: an upstream whose result
+ * URL needs its API key (Gemini's Files API) passes its auth header.
  */
 void download_video(const struct job *job, const struct provider_ctx *ctx, const char *url,
-		    const struct outbound_policy *policy, const char *label,
-		    struct provider_outcome *out);
+		    const char *const *headers, const struct outbound_policy *policy,
+		    const char *label, struct provider_outcome *out);
 
 #endif

@@ -24,6 +24,9 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_luma,
 	&provider_runway,
 	&provider_kling,
+	&provider_minimax,
+	&provider_wan,
+	&provider_veo,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

@@ -9,20 +9,33 @@
  *   no answer, nothing sent (DNS, connect, guard)    FAILED   FAULT_UPSTREAM
  *   no answer after sending: submit                  SUBMIT_UNKNOWN, retry 5 s
  *                            lookup, cancel          FAILED   FAULT_UPSTREAM
- *   poll: no answer, 5xx or 429                      RETRY_LATER (the task may well
- *     finish: the provider's time limit bounds the waiting)
- *   429, Kling 1302/1303                             RETRY_LATER, Retry-After or 10 s
- *   401, 403, Kling 1000-1004/1100-1104/1304         FAILED   FAULT_UPSTREAM (key, quota)
- *   400, 422, Kling 1200/1201                        FAILED   FAULT_REQUEST  (upstream's text)
+ *   poll or result: no answer, 5xx or 429, or a 2xx  RETRY_LATER (the task may well
+ *     whose error code means rate limit (MiniMax       finish: the provider's time
+ *     1002)                                            limit bounds the waiting)
+ *   429, Kling 1302/1303, MiniMax 1002,              RETRY_LATER, Retry-After or 10 s
+ *     DashScope Throttling*
+ *   401, 403, Kling 1000-1004/1100-1104/1304,        FAILED   FAULT_UPSTREAM (key, quota)
+ *     MiniMax 1004/1008/2038, DashScope InvalidApiKey/Arrearage/AccessDenied*,
+ *     Google API_KEY_INVALID/PERMISSION_DENIED/FAILED_PRECONDITION
+ *   400, 422, Kling 1200/1201, MiniMax 2013,         FAILED   FAULT_REQUEST  (upstream's text)
+ *     DashScope InvalidParameter*, Google INVALID_ARGUMENT (also as a
+ *     finished Veo operation's error)
  *   moderation: Kling 1300/1301, Runway SAFETY.*,    FAILED   FAULT_REQUEST
- *     Luma/Kling failure text naming moderation
- *   3xx, 404, other 4xx, 5xx, Kling 5000-5002        FAILED   FAULT_UPSTREAM
+ *     Luma/Kling failure text naming moderation, MiniMax 1026/1027,
+ *     DashScope DataInspectionFailed/IPInfringementSuspect, Veo done with
+ *     no sample and raiMediaFilteredCount > 0
+ *   3xx, 404, other 4xx, 5xx, Kling 5000-5002,       FAILED   FAULT_UPSTREAM
+ *     MiniMax 1000/1001/1013 and other codes (also in a 200, also on a poll)
+ *   a finished Veo operation's other error (also     FAILED   FAULT_UPSTREAM
+ *     RESOURCE_EXHAUSTED: final, nothing to retry)
  *   2xx with malformed JSON, no task id, an unknown
  *     status, or success without a URL               FAILED   FAULT_UPSTREAM
  *   task failed upstream (not moderation)            FAILED   FAULT_UPSTREAM
+ *   DashScope UNKNOWN (task expired or not found)    FAILED   FAULT_UPSTREAM
  *   task cancelled upstream                          FAILED   FAULT_UPSTREAM
  *   queued / running (Runway THROTTLED is queued)    RUNNING  (progress never goes back)
  *   succeeded with a URL                             COMPLETED (url = upstream's; stored later)
+ *   succeeded with a reference (MiniMax file_id)     the RESULT call, classified as above
  * Every FAILED is GENERATION_FAILED (err.h has no content-policy code) and
  * every outcome carries upstream_status.
  */
@@ -213,6 +226,7 @@ void task_parse_object(const struct task_api *api, json_t *task, long http_statu
 	v->status = path_string(task, api->status_path, a);
 	v->state = task_state_of(api->statuses, v->status);
 	v->url = path_string(task, api->url_path, a);
+	v->result_ref = path_string(task, api->result_ref_path, a);
 	v->message = path_string(task, api->message_path, a);
 	json_t *p = task_json_path(task, api->progress_path);
 	if (json_is_number(p)) {
@@ -241,6 +255,31 @@ void task_parse(const struct task_api *api, long http_status, const char *body,
 	json_decref(root);
 }
 
+void task_parse_result(const struct task_api *api, long http_status, const char *body,
+		       struct arena *a, struct task_view *v)
+{
+	json_t *root = body && *body ? json_loads(body, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	memset(v, 0, sizeof *v);
+	v->progress = -1;
+	v->err = err_of_http(http_status);
+	if (!json_is_object(root)) {
+		v->malformed = v->err == TASK_ERR_NONE;
+		if (v->malformed)
+			v->err = TASK_ERR_SERVER;
+		json_decref(root);
+		return;
+	}
+	if (v->err == TASK_ERR_NONE) {
+		v->state = TASK_SUCCEEDED;
+		v->url = path_string(root, api->result_url_path, a);
+	} else {
+		v->message = path_string(root, api->error_message_path, a);
+	}
+	if (api->refine)
+		api->refine(root, http_status, a, v);
+	json_decref(root);
+}
+
 /* upstream_status: the error code, else the status string, else the HTTP code. */
 static const char *status_text(long http_status, const struct task_view *v, struct arena *a)
 {
@@ -265,16 +304,29 @@ static void fail(struct provider_outcome *out, struct arena *a, enum provider_fa
 	out->message = msg ? arena_printf(a, "%s: %s", prefix, msg) : arena_printf(a, "%s.", prefix);
 }
 
-/* Task ids go into URL paths: a conservative alphabet, at most 128 bytes. */
-static bool sane_task_id(const char *id)
+/* Task ids go into URL paths: a conservative alphabet, no segment that a
+ * client would resolve ("." and ".."), '/' only where the upstream's ids
+ * are resource names (Veo's "models/m/operations/x"). */
+bool task_id_ok(const struct task_api *api, const char *id)
 {
-	size_t n = 0;
+	bool slash = api && api->slash_ids;
 	if (!id)
 		return false;
-	for (; id[n]; n++)
-		if (!isalnum((unsigned char)id[n]) && !strchr("-_.:", id[n]))
+	size_t n = 0, seg = 0, dots = 0;
+	for (; id[n]; n++) {
+		char c = id[n];
+		if (c == '/' && slash) {
+			if (seg == 0 || dots == seg)
+				return false;  /* empty, "." or ".." segment */
+			seg = dots = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && !strchr("-_.:", c))
 			return false;
-	return n > 0 && n <= 128;
+		seg++;
+		dots += c == '.';
+	}
+	return seg > 0 && dots < seg && n <= (slash ? 256u : 128u);
 }
 
 static void error_outcome(const struct task_api *api, long http, int retry_after,
@@ -347,7 +399,10 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 {
 	const char *us = status_text(http, v, a);
 	const char *label = api->label;
-	if (phase == TASK_PHASE_POLL && (http >= 500 || http == 429)) {
+	bool poll_like = phase == TASK_PHASE_POLL || phase == TASK_PHASE_RESULT;
+	bool ok = http >= 200 && http < 300;
+	if (poll_like && (http >= 500 || http == 429 ||
+			  (ok && !v->malformed && v->err == TASK_ERR_THROTTLE))) {
 		poll_later(job, retry_after, us, out);
 		return;
 	}
@@ -362,7 +417,7 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 		return;
 	}
 	if (phase == TASK_PHASE_SUBMIT) {
-		if (!sane_task_id(v->task_id)) {
+		if (!task_id_ok(api, v->task_id)) {
 			fail(out, a, FAULT_UPSTREAM, us,
 			     arena_printf(a, "Provider %s accepted the request without a usable task id",
 					  label), NULL);
@@ -378,7 +433,7 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 	out->upstream_status = us;
 	/* A task found by reconcile is reported with its id, so the scheduler
 	 * records it: still running -> SUBMITTED. */
-	if (phase == TASK_PHASE_LOOKUP && !sane_task_id(v->task_id)) {
+	if (phase == TASK_PHASE_LOOKUP && !task_id_ok(api, v->task_id)) {
 		fail(out, a, FAULT_UPSTREAM, us,
 		     arena_printf(a, "Provider %s listed the task without a usable id", label), NULL);
 		return;
@@ -430,7 +485,7 @@ void task_transport_outcome(const struct task_api *api, enum task_phase phase,
 {
 	memset(out, 0, sizeof *out);
 	const char *us = arena_strdup(a, fail_name ? fail_name : "no answer");
-	if (phase == TASK_PHASE_POLL) {
+	if (phase == TASK_PHASE_POLL || phase == TASK_PHASE_RESULT) {
 		poll_later(job, -1, us, out);
 		return;
 	}
@@ -467,13 +522,16 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 			*fault = FAULT_REQUEST;
 		break;
 	case TASK_PHASE_POLL:
-	case TASK_PHASE_CANCEL: {
-		task_path_fn *fn = phase == TASK_PHASE_POLL ? api->build_poll : api->build_cancel;
+	case TASK_PHASE_CANCEL:
+	case TASK_PHASE_RESULT: {
+		task_path_fn *fn = phase == TASK_PHASE_POLL ? api->build_poll
+				   : phase == TASK_PHASE_CANCEL ? api->build_cancel : api->build_result;
 		if (!fn) {
-			*why = arena_printf(a, "Provider %s has no cancel.", api->label);
+			*why = arena_printf(a, "Provider %s has no %s.", api->label,
+					    phase == TASK_PHASE_CANCEL ? "cancel" : "result step");
 			return false;
 		}
-		if (!sane_task_id(task_id)) {
+		if (!task_id_ok(api, task_id)) {
 			*why = arena_printf(a, "The upstream task id for provider %s is missing or invalid.",
 					    api->label);
 			return false;
@@ -494,7 +552,13 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	const char *auth = NULL;
 	if (!api->auth(key, now, a, &auth, why))
 		return false;
+	/* The builder's own headers (DashScope's async switch) follow the
+	 * common ones. */
+	const char *own[TASK_MAX_HEADERS + 1];
+	memcpy(own, call->headers, sizeof own);
 	task_base_headers(api, call, auth);
+	for (size_t i = 0; i < TASK_MAX_HEADERS && own[i]; i++)
+		task_add_header(call, own[i]);
 	return true;
 }
 

@@ -1,9 +1,13 @@
 /*
  * task_api.h - the "async task" adapter family (providers.md §19.1, family
  * A): submit -> task id -> poll -> status string -> result URL. One upstream
- * is one `struct task_api` descriptor (luma.c, runway.c, kling.c): its base
- * URL, auth, request builders, the JSON paths of its task object and its
- * status-normalisation table (§19.2).
+ * is one `struct task_api` descriptor (luma.c, runway.c, kling.c, minimax.c,
+ * wan.c, veo.c): its base URL, auth, request builders, the JSON paths of its
+ * task object and its status-normalisation table (§19.2). Two optional
+ * extensions: a "resolve result" step for upstreams whose finished task
+ * holds a reference rather than a URL (MiniMax's file_id -> files/retrieve,
+ * family C), and task ids that are resource names with '/' (Veo's
+ * operations, family B).
  *
  * Everything declared here is pure: builders turn a job into a `struct
  * task_call` (method, path, headers, JSON body) and parsers turn an HTTP
@@ -51,7 +55,15 @@ enum task_err {
 	TASK_ERR_SERVER,      /* 5xx, unexpected status or shape (FAULT_UPSTREAM) */
 };
 
-enum task_phase { TASK_PHASE_SUBMIT, TASK_PHASE_POLL, TASK_PHASE_CANCEL, TASK_PHASE_LOOKUP };
+/* RESULT: the follow-up call of a succeeded task whose answer held a
+ * reference (task_api.result_ref_path) instead of the URL. */
+enum task_phase {
+	TASK_PHASE_SUBMIT,
+	TASK_PHASE_POLL,
+	TASK_PHASE_CANCEL,
+	TASK_PHASE_LOOKUP,
+	TASK_PHASE_RESULT,
+};
 
 #define TASK_MAX_HEADERS 6
 
@@ -71,6 +83,7 @@ struct task_view {
 	const char *status;      /* the upstream's status string, or NULL */
 	const char *task_id;
 	const char *url;         /* result URL */
+	const char *result_ref;  /* what resolves to the URL (result_ref_path), or NULL */
 	int progress;            /* 0..100, or -1 when the upstream reports none */
 	const char *message;     /* the upstream's error or failure text, or NULL */
 	const char *error_code;  /* the upstream's error code ("1301", "SAFETY.INPUT.TEXT") */
@@ -119,6 +132,16 @@ struct task_api {
 	task_pick_fn *pick;
 	task_refine_fn *refine;      /* NULL: the HTTP status alone decides */
 	int lookup_pages;            /* how many pages reconcile reads at most */
+	/* Resolve result (NULL build_result: the task answer holds the URL). A
+	 * succeeded task without a URL but with a reference at result_ref_path
+	 * is followed by build_result(reference); its answer holds the URL at
+	 * result_url_path (from the root) and is refined like any other. */
+	const char *result_ref_path;
+	const char *result_url_path;
+	task_path_fn *build_result;
+	bool slash_ids;              /* task ids are resource names: '/' allowed
+	                                between non-empty, non-dot segments */
+	bool download_auth;          /* the result URL needs the auth header too */
 };
 
 /* Seconds to wait after a 429 without Retry-After, and after an unknown submit. */
@@ -160,6 +183,11 @@ const char *task_json_body(struct arena *a, json_t *body);
 void task_parse(const struct task_api *api, long http_status, const char *body,
 		struct arena *a, struct task_view *v);
 
+/* Fills *v from the answer to a RESULT call: url at api->result_url_path,
+ * state SUCCEEDED unless the answer is an error (refined as usual). */
+void task_parse_result(const struct task_api *api, long http_status, const char *body,
+		       struct arena *a, struct task_view *v);
+
 /* Fills *v from a task object already parsed (reconcile's list items). */
 void task_parse_object(const struct task_api *api, json_t *task, long http_status,
 		       struct arena *a, struct task_view *v);
@@ -195,7 +223,8 @@ bool task_auth_bearer(const char *key, long long now, struct arena *a, const cha
 
 /*
  * The complete call for phase: SUBMIT (task_id unused), POLL and CANCEL
- * (task_id: the upstream's), LOOKUP (page 1..). Adds the auth header made
+ * (task_id: the upstream's), RESULT (task_id: the reference), LOOKUP (page
+ * 1..). Headers the builder added come after the auth header. Adds the auth header made
  * from key at time now, the constant headers and the JSON ones. Returns
  * false with a client-facing *why and *fault: FAULT_REQUEST when this job
  * can't be sent to this upstream, FAULT_UPSTREAM for an unusable key or
@@ -213,11 +242,19 @@ const char *task_key(const struct task_api *api, const struct job *job, struct a
 /* job->base_url (trailing slashes dropped) or the vendor's default. */
 const char *task_base_url(const struct task_api *api, const struct job *job, struct arena *a);
 
+/* True when id may go into this upstream's URL paths: [A-Za-z0-9-_.:], at
+ * most 128 bytes, no "." or ".." segment; with api->slash_ids also '/'
+ * between segments, at most 256 bytes. */
+bool task_id_ok(const struct task_api *api, const char *id);
+
 /* Runway's pixel ratio for the catalog's aspectRatio on model, or NULL. */
 const char *runway_ratio(const char *model, const char *aspect);
 
 extern const struct task_api task_api_luma;
 extern const struct task_api task_api_runway;
 extern const struct task_api task_api_kling;
+extern const struct task_api task_api_minimax;
+extern const struct task_api task_api_wan;
+extern const struct task_api task_api_veo;
 
 #endif

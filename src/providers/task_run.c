@@ -81,6 +81,30 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 	return 0;
 }
 
+/* The headers of a result download: none, or the auth header when the
+ * upstream's result URL needs the key (api->download_auth). NULL with *out
+ * FAILED when the key is gone. */
+static bool download_headers(const struct task_api *api, const struct job *job,
+			     const struct provider_ctx *ctx, const char *const **headers,
+			     struct provider_outcome *out)
+{
+	*headers = NULL;
+	if (!api->download_auth)
+		return true;
+	struct arena *a = ctx->arena;
+	const char *why = NULL, *auth = NULL;
+	const char *key = task_key(api, job, a, &why);
+	if (!key || !api->auth(key, (long long)time(NULL), a, &auth, &why)) {
+		failed(out, ctx, FAULT_UPSTREAM, "no key", why);
+		return false;
+	}
+	const char **h = arena_alloc(a, 2 * sizeof *h);
+	h[0] = auth;
+	h[1] = NULL;
+	*headers = h;
+	return true;
+}
+
 /* The answer's outcome; a succeeded task's file is stored. */
 static void settle(const struct task_api *api, enum task_phase phase, const struct job *job,
 		   const struct provider_ctx *ctx, const struct http_response *resp,
@@ -89,8 +113,35 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 	task_outcome(api, phase, job, resp->status, resp->retry_after_seconds, v, ctx->arena, out);
 	if (out->kind == PROVIDER_COMPLETED && !out->path) {
 		struct outbound_policy p = task_policy(job, ctx);
-		download_video(job, ctx, out->url, &p, api->label, out);
+		const char *const *headers;
+		if (download_headers(api, job, ctx, &headers, out))
+			download_video(job, ctx, out->url, headers, &p, api->label, out);
 	}
+}
+
+/* A succeeded task that names its result by reference (MiniMax's file_id):
+ * the RESULT call turns the reference into the URL. The poll's status
+ * stays the outcome's upstream_status. */
+static bool needs_result_step(const struct task_api *api, const struct http_response *resp,
+			      const struct task_view *v)
+{
+	return api->build_result && resp->status >= 200 && resp->status < 300 &&
+	       v->err == TASK_ERR_NONE && !v->malformed && v->state == TASK_SUCCEEDED && !v->url &&
+	       v->result_ref;
+}
+
+static void resolve_result(const struct task_api *api, const struct job *job,
+			   const struct provider_ctx *ctx, const struct task_view *pv,
+			   struct provider_outcome *out)
+{
+	struct http_response resp;
+	if (exchange(api, TASK_PHASE_RESULT, job, ctx, pv->result_ref, 0, &resp, out) != 1)
+		return;
+	struct task_view v;
+	task_parse_result(api, resp.status, resp.body, ctx->arena, &v);
+	if (!v.status)
+		v.status = pv->status;
+	settle(api, TASK_PHASE_RESULT, job, ctx, &resp, &v, out);
 }
 
 void task_submit(const struct task_api *api, const struct job *job,
@@ -116,6 +167,10 @@ void task_poll(const struct task_api *api, const struct job *job,
 		return;
 	struct task_view v;
 	task_parse(api, resp.status, resp.body, ctx->arena, &v);
+	if (needs_result_step(api, &resp, &v)) {
+		resolve_result(api, job, ctx, &v, out);
+		return;
+	}
 	settle(api, TASK_PHASE_POLL, job, ctx, &resp, &v, out);
 }
 
@@ -191,6 +246,12 @@ TASK_FN(runway, cancel)
 TASK_FN(kling, submit)
 TASK_FN(kling, poll)
 TASK_FN(kling, reconcile)
+TASK_FN(minimax, submit)
+TASK_FN(minimax, poll)
+TASK_FN(wan, submit)
+TASK_FN(wan, poll)
+TASK_FN(veo, submit)
+TASK_FN(veo, poll)
 
 const struct provider_adapter provider_luma = {
 	.name = "luma",
@@ -214,4 +275,28 @@ const struct provider_adapter provider_kling = {
 	.poll = kling_poll,
 	.cancel = NULL,            /* Kling documents no cancel */
 	.reconcile = kling_reconcile,
+};
+
+const struct provider_adapter provider_minimax = {
+	.name = "minimax",
+	.submit = minimax_submit,
+	.poll = minimax_poll,
+	.cancel = NULL,            /* MiniMax documents no cancel */
+	.reconcile = NULL,         /* MiniMax takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_wan = {
+	.name = "wan",
+	.submit = wan_submit,
+	.poll = wan_poll,
+	.cancel = NULL,            /* DashScope's cancel path is unverified (providers.md §8) */
+	.reconcile = NULL,         /* DashScope takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_veo = {
+	.name = "veo",
+	.submit = veo_submit,
+	.poll = veo_poll,
+	.cancel = NULL,            /* not meaningful for Veo (providers.md §4) */
+	.reconcile = NULL,         /* the Gemini API takes no client id: nothing to look up */
 };

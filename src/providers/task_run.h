@@ -2,7 +2,8 @@
  * task_run.h - the transport half of the async-task family: runs the calls
  * task_api.c builds through the outbound client (ctx->http) and turns the
  * answers into outcomes; a succeeded task's file is stored by download.c.
- * The adapters registered in provider.c ("luma", "runway", "kling").
+ * The adapters registered in provider.c ("luma", "runway", "kling",
+ * "minimax", "wan", "veo").
  */
 #ifndef DOITONG_TASK_RUN_H
 #define DOITONG_TASK_RUN_H
@@ -37,5 +38,8 @@ void task_reconcile(const struct task_api *api, const struct job *job,
 extern const struct provider_adapter provider_luma;
 extern const struct provider_adapter provider_runway;
 extern const struct provider_adapter provider_kling;
+extern const struct provider_adapter provider_minimax;
+extern const struct provider_adapter provider_wan;
+extern const struct provider_adapter provider_veo;
 
 #endif

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// tests/fakes/upstream.mjs - one local fake of three upstream video APIs
-// (reference/providers.md §2 Kling, §5 Runway, §6 Luma), speaking their wire
-// format on 127.0.0.1 so the adapters can be tested without the network.
-// Node 20 built-ins only.
+// tests/fakes/upstream.mjs - one local fake of the upstream video APIs
+// (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API,
+// §5 Runway, §6 Luma, §8 Wan),
+// speaking their wire format on 127.0.0.1 so the adapters can be tested
+// without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
+//        [--minimax-key K] [--wan-key K] [--veo-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -19,26 +21,44 @@
 //   POST   /v1/videos/{text2video|image2video}      Kling submit
 //   GET    /v1/videos/{family}/{task_id}            Kling task (same family only)
 //   GET    /v1/videos/{family}?pageNum=&pageSize=   Kling list, newest first
+//   POST   /v1/video_generation                     MiniMax submit
+//   GET    /v1/query/video_generation?task_id=      MiniMax task
+//   GET    /v1/files/retrieve?file_id=              MiniMax result step (file.download_url)
+//   POST   /api/v1/services/aigc/video-generation/video-synthesis   Wan (DashScope) submit
+//   GET    /api/v1/tasks/{task_id}                  Wan task (UNKNOWN when not known)
+//   POST   /v1beta/models/{model}:predictLongRunning   Veo submit -> {"name"}
+//   GET    /v1beta/models/{model}/operations/{id}   Veo operation (done/error/response)
+//   GET    /v1beta/files/{id}:download?alt=media    Veo result (the key header required)
 //   GET    /files/{name}.mp4                        result files from --media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
 // {"error"}, 400 without the version); Kling an HS256 JWT from the access
-// and secret keys with iss/exp/nbf checked (401 {"code":1000|1004}).
+// and secret keys with iss/exp/nbf checked (401 {"code":1000|1004});
+// MiniMax Bearer, refused as MiniMax does: HTTP 200 with base_resp 1004.
+// MiniMax errors are HTTP 200 with base_resp.status_code != 0 (429 -> 1002,
+// 400 -> 2013, moderation -> 1026; a moderated task ends Fail with 1027);
+// its "503" is an HTTP 503. Wan: Bearer (401 {"code":"InvalidApiKey"}) and
+// X-DashScope-Async: enable on the submit (403 {"code":"AccessDenied"}
+// without it); errors {"request_id","code","message"}; final "expired"
+// shows the task as UNKNOWN. Veo: x-goog-api-key on every /v1beta route,
+// the file download too (403 PERMISSION_DENIED without it, 400
+// INVALID_ARGUMENT + API_KEY_INVALID for a wrong one); Google RPC errors;
+// final moderation = done with no sample and raiMediaFilteredCount 1.
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
-//        "pollsUntilDone":N, "final":"succeed|failed|moderation",
+//        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
 //        "poll":"ok|503|reset" (every poll of the provider, also of tasks
-//        already accepted),
+//        already accepted, and MiniMax's files/retrieve),
 //        "retryAfter":S}
 //     merges into that provider's script, which holds until changed or reset.
 //     hang: the submit is never answered, no task made; reset: the connection
 //     is destroyed after the request arrived, no task made;
 //     timeout-after-accept: the task is made but the answer never comes.
 //     result expired -> the result URL answers 403; html -> served as text/html.
-//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups",
+//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups","results",
 //        "unauthorized","byExternalId","byPrompt","tasks","requests":[{provider,
 //        method,path,headers (secrets redacted),body}], "requestsDropped"}
 //   POST /_fake/reset   forgets tasks, stats and scripts.
@@ -61,9 +81,12 @@ const opt = {
 	runwayKey: arg('runway-key', 'runway-test-key'),
 	klingAccess: arg('kling-access', 'kling-test-access'),
 	klingSecret: arg('kling-secret', 'kling-test-secret'),
+	minimaxKey: arg('minimax-key', 'minimax-test-key'),
+	wanKey: arg('wan-key', 'wan-test-key'),
+	veoKey: arg('veo-key', 'veo-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
@@ -84,6 +107,7 @@ function reset() {
 			polls: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			cancels: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			lookups: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
+			results: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			unauthorized: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			byExternalId: {},
 			byPrompt: {},
@@ -129,6 +153,7 @@ function b64url(buf) {
 function newId(provider) {
 	state.seq++;
 	if (provider === 'kling') return String(860000000000 + state.seq);
+	if (provider === 'minimax') return String(106916112212000 + state.seq);
 	return crypto.randomUUID();
 }
 function baseUrl(req) {
@@ -170,6 +195,29 @@ function authKling(req) {
 	return null;
 }
 
+const minimaxResp = (code, msg) => ({ status_code: code, status_msg: msg });
+function authMinimax(req) {
+	return req.headers.authorization === `Bearer ${opt.minimaxKey}` ? null
+		: [200, { base_resp: minimaxResp(1004, "login fail: Please carry the API secret key in the 'Authorization' field of the request header") }];
+}
+
+const dashscopeErr = (code, message) => ({ request_id: crypto.randomUUID(), code, message });
+function authWan(req) {
+	return req.headers.authorization === `Bearer ${opt.wanKey}` ? null
+		: [401, dashscopeErr('InvalidApiKey', 'Invalid API-key provided.')];
+}
+
+const googleErr = (code, status, message, details) => ({ error: { code, message, status, ...(details ? { details } : {}) } });
+function authVeo(req) {
+	const k = req.headers['x-goog-api-key'];
+	if (k === undefined)
+		return [403, googleErr(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.')];
+	if (k !== opt.veoKey)
+		return [400, googleErr(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.',
+			[{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }])];
+	return null;
+}
+
 // ------------------------------------------------------------ upstream error shapes
 const errors = {
 	luma: {
@@ -193,6 +241,28 @@ const errors = {
 		moderation: () => [400, { code: 1301, message: 'Trigger the content security policy of the platform', request_id: crypto.randomUUID() }],
 		404: () => [404, { code: 1203, message: 'Task not found', request_id: crypto.randomUUID() }],
 	},
+	minimax: {
+		503: () => [503, { base_resp: minimaxResp(1013, 'service unavailable') }],
+		429: () => [200, { task_id: '', base_resp: minimaxResp(1002, 'rate limit exceeded(RPM)') }],
+		400: (why) => [200, { task_id: '', base_resp: minimaxResp(2013, `invalid params, ${why}`) }],
+		moderation: () => [200, { task_id: '', base_resp: minimaxResp(1026, 'input new_sensitive') }],
+		404: () => [200, { task_id: '', status: '', base_resp: minimaxResp(2013, 'invalid params, task not found') }],
+	},
+	veo: {
+		503: () => [503, googleErr(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')],
+		429: () => [429, googleErr(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details.')],
+		400: (why) => [400, googleErr(400, 'INVALID_ARGUMENT', why)],
+		moderation: () => [400, googleErr(400, 'INVALID_ARGUMENT', "The prompt could not be submitted. This prompt contains words that violate Google's Responsible AI practices (moderation).")],
+		404: () => [404, googleErr(404, 'NOT_FOUND', 'Operation not found')],
+	},
+	wan: {
+		503: () => [503, dashscopeErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
+		429: () => [429, dashscopeErr('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.')],
+		400: (why) => [400, dashscopeErr('InvalidParameter', why)],
+		moderation: () => [400, dashscopeErr('DataInspectionFailed', 'Input data may contain inappropriate content.')],
+		// DashScope answers an unknown or expired task with UNKNOWN, not 404.
+		404: () => [200, { request_id: crypto.randomUUID(), output: { task_status: 'UNKNOWN' } }],
+	},
 };
 
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
@@ -207,6 +277,34 @@ function validate(provider, family, b) {
 		if (typeof b.promptImage !== 'string' && !Array.isArray(b.promptImage)) return 'promptImage: Required';
 		if (typeof b.ratio !== 'string' || !/^\d+:\d+$/.test(b.ratio)) return 'ratio: Invalid enum value';
 		if (b.duration !== undefined && ![5, 10].includes(b.duration)) return 'duration: must be 5 or 10';
+	} else if (provider === 'veo') {
+		if (!Array.isArray(b.instances) || b.instances.length !== 1) return 'instances must hold one instance';
+		const i = b.instances[0];
+		if (typeof i.prompt !== 'string') return 'instances[0].prompt is required';
+		if (i.image !== undefined && (typeof i.image.bytesBase64Encoded !== 'string' || typeof i.image.mimeType !== 'string'))
+			return 'instances[0].image needs bytesBase64Encoded and mimeType';
+		const par = b.parameters ?? {};
+		if (par.aspectRatio !== undefined && !['16:9', '9:16'].includes(par.aspectRatio)) return 'aspectRatio must be 16:9 or 9:16';
+		if (par.durationSeconds !== undefined && ![4, 6, 8].includes(par.durationSeconds)) return 'durationSeconds must be 4, 6 or 8';
+		if (par.resolution !== undefined && !['720p', '1080p'].includes(par.resolution)) return 'resolution must be 720p or 1080p';
+	} else if (provider === 'wan') {
+		if (typeof b.model !== 'string') return 'Field required: model';
+		const i2v = b.model.includes('-i2v-');
+		if (!b.input || typeof b.input !== 'object') return 'Field required: input';
+		if (i2v && typeof b.input.img_url !== 'string') return 'Field required: input.img_url';
+		if (!i2v && typeof b.input.prompt !== 'string') return 'Field required: input.prompt';
+		if (!i2v && b.input.img_url !== undefined) return 'img_url is not supported by this model';
+		const par = b.parameters ?? {};
+		if (par.size !== undefined && (i2v || !/^\d+\*\d+$/.test(par.size))) return 'parameters.size is invalid';
+		if (par.resolution !== undefined && (!i2v || !['480P', '720P', '1080P'].includes(par.resolution))) return 'parameters.resolution is invalid';
+		if (par.duration !== undefined && par.duration !== 5) return 'parameters.duration must be 5';
+	} else if (provider === 'minimax') {
+		if (typeof b.model !== 'string') return 'model is required';
+		if (typeof b.prompt !== 'string' && typeof b.first_frame_image !== 'string') return 'prompt is required';
+		if (b.model.startsWith('I2V') && typeof b.first_frame_image !== 'string') return 'first_frame_image is required';
+		if (b.duration !== undefined && ![6, 10].includes(b.duration)) return 'duration must be 6 or 10';
+		if (b.resolution !== undefined && !['512P', '768P', '1080P'].includes(b.resolution)) return 'resolution must be 512P, 768P or 1080P';
+		if (b.duration === 10 && b.resolution === '1080P') return '1080P supports 6 s only';
 	} else {
 		if (typeof b.model_name !== 'string') return 'model_name is required';
 		if (family === 'text2video' && typeof b.prompt !== 'string') return 'prompt is required';
@@ -224,6 +322,10 @@ function validate(provider, family, b) {
 
 // ------------------------------------------------------------ task views
 function resultUrl(req, task) {
+	if (task.provider === 'veo') {
+		const mode = ['expired', 'html'].includes(task.script.result) ? task.script.result : 'ok';
+		return `${baseUrl(req)}/v1beta/files/${mode}-${task.fileKey}:download?alt=media`;
+	}
 	if (task.script.result === 'expired') return `${baseUrl(req)}/files/expired-${task.id}.mp4?token=t0k3n`;
 	if (task.script.result === 'html') return `${baseUrl(req)}/files/html-${task.id}.mp4`;
 	return `${baseUrl(req)}/files/${opt.resultFile}?token=t0k3n`;
@@ -281,6 +383,95 @@ function klingData(req, t) {
 	}
 	return d;
 }
+function minimaxView(req, t) {
+	const p = phase(t);
+	const v = { task_id: t.id };
+	if (p === 'running') {
+		v.status = t.script.pollStatus ?? (t.polls === 0 ? 'Queueing' : 'Processing');
+		v.file_id = '';
+		v.base_resp = minimaxResp(0, 'success');
+	} else if (p === 'succeed') {
+		v.status = 'Success';
+		v.file_id = t.fileId;
+		v.video_width = 320;
+		v.video_height = 180;
+		v.base_resp = minimaxResp(0, 'success');
+	} else {
+		v.status = 'Fail';
+		v.file_id = '';
+		v.base_resp = p === 'moderation' ? minimaxResp(1027, 'output video sensitive')
+			: minimaxResp(1000, 'unknown error: video generation failed');
+	}
+	return v;
+}
+function minimaxFile(req, res, fileId) {
+	const s = state.scripts.minimax;
+	if (s.poll === '503') {
+		const [st, b] = errors.minimax['503']();
+		return send(res, st, b);
+	}
+	if (s.poll === 'reset') return res.socket.destroy();
+	state.stats.results.minimax++;
+	const t = [...state.tasks.values()].find((x) => x.provider === 'minimax' && x.fileId === fileId);
+	if (!t) return send(res, 200, { base_resp: minimaxResp(2013, 'invalid params, file not found') });
+	return send(res, 200, {
+		file: { file_id: Number(fileId), bytes: fs.statSync(path.join(opt.media, opt.resultFile)).size,
+			created_at: Math.floor(t.created.getTime() / 1000), filename: 'output.mp4',
+			purpose: 'video_generation', download_url: resultUrl(req, t) },
+		base_resp: minimaxResp(0, 'success'),
+	});
+}
+function veoView(req, t) {
+	const p = phase(t);
+	const v = { name: t.id };
+	if (p === 'running') {
+		if (t.polls > 1) v.done = false;
+		v.metadata = { '@type': 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata' };
+		return v;
+	}
+	v.done = true;
+	const r = { '@type': 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse' };
+	if (p === 'succeed') {
+		r.generateVideoResponse = { generatedSamples: [{ video: { uri: resultUrl(req, t) } }] };
+		v.response = r;
+	} else if (p === 'moderation') {
+		r.generateVideoResponse = { raiMediaFilteredCount: 1,
+			raiMediaFilteredReasons: ['Unable to show generated videos. They may violate our policies.'] };
+		v.response = r;
+	} else {
+		v.error = { code: 13, message: 'Video generation failed due to an internal error.', status: 'INTERNAL' };
+	}
+	return v;
+}
+function veoFile(req, res, mode, key) {
+	if (mode === 'expired' || ![...state.tasks.values()].some((t) => t.fileKey === key))
+		return send(res, 403, googleErr(403, 'PERMISSION_DENIED', 'You do not have permission to access the File or it may not exist.'));
+	const file = path.join(opt.media, opt.resultFile);
+	res.writeHead(200, { 'content-type': mode === 'html' ? 'text/html' : 'video/mp4', 'content-length': fs.statSync(file).size });
+	fs.createReadStream(file).pipe(res);
+}
+function wanView(req, t) {
+	const p = phase(t);
+	const o = { task_id: t.id, submit_time: t.created.toISOString().replace('T', ' ').slice(0, 23) };
+	const v = { request_id: crypto.randomUUID(), output: o };
+	if (p === 'running') {
+		o.task_status = t.script.pollStatus ?? (t.polls === 0 ? 'PENDING' : 'RUNNING');
+	} else if (p === 'succeed') {
+		o.task_status = 'SUCCEEDED';
+		o.video_url = resultUrl(req, t);
+		o.orig_prompt = t.body.input?.prompt;
+		v.usage = { video_duration: 5, video_ratio: t.body.parameters?.size ?? t.body.parameters?.resolution, video_count: 1 };
+	} else if (p === 'expired') {
+		return { request_id: v.request_id, output: { task_id: t.id, task_status: 'UNKNOWN' } };
+	} else if (p === 'cancelled') {
+		o.task_status = 'CANCELED';
+	} else {
+		o.task_status = 'FAILED';
+		o.code = p === 'moderation' ? 'DataInspectionFailed' : 'InternalError';
+		o.message = p === 'moderation' ? 'Output data may contain inappropriate content.' : 'An internal error has occured during execution.';
+	}
+	return v;
+}
 const klingOk = (data) => ({ code: 0, message: 'SUCCEED', request_id: crypto.randomUUID(), data });
 
 // ------------------------------------------------------------ handlers
@@ -289,7 +480,7 @@ function submit(provider, family, req, res, body) {
 	s.submissions[provider]++;
 	const ext = provider === 'kling' ? body?.external_task_id : undefined;
 	if (ext) s.byExternalId[ext] = (s.byExternalId[ext] ?? 0) + 1;
-	const prompt = body?.prompt ?? body?.promptText;
+	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt;
 	if (typeof prompt === 'string') s.byPrompt[prompt] = (s.byPrompt[prompt] ?? 0) + 1;
 	const script = { ...state.scripts[provider] };
 	switch (script.submit) {
@@ -317,12 +508,20 @@ function submit(provider, family, req, res, body) {
 	}
 	const t = { provider, family, id: newId(provider), externalId: ext, body, script, polls: 0,
 		created: new Date() };
+	if (provider === 'minimax') t.fileId = String(300000000000 + state.seq);
+	if (provider === 'veo') {
+		t.id = `models/${family}/operations/${crypto.randomBytes(6).toString('hex')}`;
+		t.fileKey = crypto.randomBytes(6).toString('hex');
+	}
 	state.tasks.set(`${provider}:${t.id}`, t);
+	if (provider === 'veo') { s.accepted[provider]++; if (script.submit === 'timeout-after-accept') return hold(req, res); return send(res, 200, { name: t.id }); }
 	if (provider === 'kling') state.order.unshift(t);
 	s.accepted[provider]++;
 	if (script.submit === 'timeout-after-accept') return hold(req, res);
 	if (provider === 'luma') return send(res, 201, lumaView(req, t));
 	if (provider === 'runway') return send(res, 200, { id: t.id });
+	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
+	if (provider === 'wan') return send(res, 200, { request_id: crypto.randomUUID(), output: { task_id: t.id, task_status: 'PENDING' } });
 	return send(res, 200, klingOk({ task_id: t.id, task_status: 'submitted',
 		task_info: ext ? { external_task_id: ext } : {}, created_at: t.created.getTime(),
 		updated_at: t.created.getTime() }));
@@ -382,7 +581,7 @@ function control(req, res, url, body) {
 	if (req.method === 'POST' && url.pathname === '/_fake/script') {
 		const which = body?.provider === 'all' ? PROVIDERS : [body?.provider];
 		if (!which.every((p) => PROVIDERS.includes(p)))
-			return send(res, 400, { error: 'provider must be luma, runway, kling or all' });
+			return send(res, 400, { error: `provider must be one of ${PROVIDERS.join(', ')} or all` });
 		const patch = {};
 		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter'])
 			if (body[k] !== undefined) patch[k] = body[k];
@@ -403,9 +602,13 @@ function route(req, res, body) {
 	if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
+	else if (p.startsWith('/api/v1/')) provider = 'wan';
+	else if (p.startsWith('/v1beta/')) provider = 'veo';
+	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const denied = provider === 'luma' ? authLuma(req) : provider === 'runway' ? authRunway(req) : authKling(req);
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo };
+	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
 		return send(res, denied[0], denied[1]);
@@ -423,6 +626,27 @@ function route(req, res, body) {
 		if (req.method === 'POST' && p === '/v1/image_to_video') return submit('runway', 'i2v', req, res, body);
 		if ((m = /^\/v1\/tasks\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
 			return task('runway', m[1], req, res, runwayView);
+	} else if (provider === 'veo') {
+		if (req.method === 'POST' && (m = /^\/v1beta\/models\/([a-z0-9.-]+):predictLongRunning$/.exec(p)))
+			return submit('veo', m[1], req, res, body);
+		if (req.method === 'GET' && (m = /^\/v1beta\/(models\/[a-z0-9.-]+\/operations\/[a-z0-9]+)$/.exec(p)))
+			return task('veo', m[1], req, res, veoView);
+		if (req.method === 'GET' && (m = /^\/v1beta\/files\/(ok|expired|html)-([a-f0-9]+):download$/.exec(p)) &&
+		    url.searchParams.get('alt') === 'media')
+			return veoFile(req, res, m[1], m[2]);
+	} else if (provider === 'wan') {
+		if (req.method === 'POST' && p === '/api/v1/services/aigc/video-generation/video-synthesis') {
+			if (req.headers['x-dashscope-async'] !== 'enable')
+				return send(res, 403, dashscopeErr('AccessDenied', 'current user api does not support synchronous calls'));
+			return submit('wan', 'video', req, res, body);
+		}
+		if (req.method === 'GET' && (m = /^\/api\/v1\/tasks\/([^/]+)$/.exec(p))) return task('wan', m[1], req, res, wanView);
+	} else if (provider === 'minimax') {
+		if (req.method === 'POST' && p === '/v1/video_generation') return submit('minimax', 'video', req, res, body);
+		if (req.method === 'GET' && p === '/v1/query/video_generation')
+			return task('minimax', url.searchParams.get('task_id') ?? '', req, res, minimaxView);
+		if (req.method === 'GET' && p === '/v1/files/retrieve')
+			return minimaxFile(req, res, url.searchParams.get('file_id') ?? '');
 	} else {
 		if (req.method === 'POST' && (m = /^\/v1\/videos\/(text2video|image2video)$/.exec(p)))
 			return submit('kling', m[1], req, res, body);

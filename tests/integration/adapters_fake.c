@@ -1,5 +1,5 @@
 /*
- * adapters_fake.c - the luma, runway and kling adapters end to end against
+ * adapters_fake.c - the luma, runway, kling, minimax, wan and veo adapters end to end against
  * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
  * real outbound client: submit -> poll -> complete with the file stored in a
  * temporary media directory and its metadata read back; the request shapes
@@ -7,7 +7,10 @@
  * RETRY_LATER, moderation -> FAULT_REQUEST, timeout-after-accept ->
  * SUBMIT_UNKNOWN then Kling's reconcile finds the task, hang/reset, a
  * refused connection, a missing or wrong key, an expired or non-video
- * result. Bounded: calls time out after 1.5 s, the fake is killed by pid.
+ * result; MiniMax's files/retrieve step and its 200-with-base_resp errors;
+ * DashScope's async header and its UNKNOWN (expired) tasks; Veo's operation
+ * names, its done/error/response shapes and the keyed file download.
+ * Bounded: calls time out after 1.5 s, the fake is killed by pid.
  * Run by tests/integration/adapters_fake.sh (needs node 20).
  */
 #include <stdarg.h>
@@ -31,6 +34,7 @@
 #include "common/config.h"
 #include "outbound/http.h"
 #include "providers/provider.h"
+#include "providers/task_api.h"
 #include "providers/task_run.h"
 
 extern char **environ;
@@ -77,6 +81,9 @@ static int start_fake(void **state)
 	setenv("DOITONG_FAKE_LUMA", "luma-test-key", 1);
 	setenv("DOITONG_FAKE_RUNWAY", "runway-test-key", 1);
 	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
+	setenv("DOITONG_FAKE_MINIMAX", "minimax-test-key", 1);
+	setenv("DOITONG_FAKE_WAN", "wan-test-key", 1);
+	setenv("DOITONG_FAKE_VEO", "veo-test-key", 1);
 	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
 	unsetenv("DOITONG_FAKE_NONE");
 	task_call_timeout_ms = 1500;
@@ -166,6 +173,10 @@ static const char *base_for(const char *provider)
 {
 	if (!strcmp(provider, "luma"))
 		return arena_printf(A, "http://127.0.0.1:%d/dream-machine/v1", fake_port);
+	if (!strcmp(provider, "wan"))
+		return arena_printf(A, "http://127.0.0.1:%d/api/v1", fake_port);
+	if (!strcmp(provider, "veo"))
+		return arena_printf(A, "http://127.0.0.1:%d/v1beta", fake_port);
 	return arena_printf(A, "http://127.0.0.1:%d", fake_port);
 }
 
@@ -174,13 +185,27 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 		    struct job *job)
 {
 	const char *model = !strcmp(provider, "luma") ? "ray-2"
-			    : !strcmp(provider, "runway") ? "gen4_turbo" : "kling-v1-6";
+			    : !strcmp(provider, "runway") ? "gen4_turbo"
+			    : !strcmp(provider, "minimax") ? "MiniMax-Hailuo-02"
+			    : !strcmp(provider, "wan") ? "wan2.2-t2v-plus"
+			    : !strcmp(provider, "veo") ? "veo-3.0-generate-001"
+			    : "kling-v1-6";
+	const char *opts = !strcmp(provider, "minimax")
+			   ? "{\"duration\":\"6\",\"resolution\":\"768p\",\"promptOptimizer\":false}"
+			   : !strcmp(provider, "wan")
+			   ? "{\"duration\":\"5\",\"resolution\":\"480p\",\"promptExtend\":false,\"seed\":42}"
+			   : !strcmp(provider, "veo")
+			   ? "{\"duration\":\"8\",\"aspectRatio\":\"16:9\",\"resolution\":\"720p\",\"enhancePrompt\":true}"
+			   : "{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}";
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
 		   "\"upstreamModel\":\"%s\",\"baseUrl\":\"%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\","
-		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"https://img.example/fox.png\"},"
-		   "\"effectiveOptions\":{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}%s%s}",
-		id, provider, provider, model, base_for(provider), key_env, *extra ? "," : "", extra);
+		   "\"pollInterval\":5,\"input\":{\"text\":\"a red fox\",\"image\":\"%s\"},"
+		   "\"effectiveOptions\":%s%s%s}",
+		id, provider, provider, model, base_for(provider), key_env,
+		/* the Gemini API takes images inline only */
+		!strcmp(provider, "veo") ? "data:image/png;base64,iVBORw0KGgo=" : "https://img.example/fox.png",
+		opts, *extra ? "," : "", extra);
 	json_t *j = json_loads(text, 0, NULL);
 	assert_non_null(j);
 	arena_defer(A, (void (*)(void *))json_decref, j);
@@ -190,7 +215,10 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 static const char *key_env(const char *provider)
 {
 	return !strcmp(provider, "luma") ? "DOITONG_FAKE_LUMA"
-	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY" : "DOITONG_FAKE_KLING";
+	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY"
+	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX"
+	       : !strcmp(provider, "wan") ? "DOITONG_FAKE_WAN"
+	       : !strcmp(provider, "veo") ? "DOITONG_FAKE_VEO" : "DOITONG_FAKE_KLING";
 }
 
 static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
@@ -271,7 +299,12 @@ static void happy_path(const char *provider)
 	json_t *r = json_array_get(json_object_get(s, "requests"), 0);
 	json_t *h = json_object_get(r, "headers"), *b = json_object_get(r, "body");
 	assert_string_equal(json_string_value(json_object_get(r, "method")), "POST");
-	assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
+	if (!strcmp(provider, "veo")) {
+		assert_null(json_object_get(h, "authorization"));
+		assert_string_equal(json_string_value(json_object_get(h, "x-goog-api-key")), "<redacted>");
+	} else {
+		assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
+	}
 	assert_string_equal(json_string_value(json_object_get(h, "content-type")), "application/json");
 	if (!strcmp(provider, "luma")) {
 		assert_string_equal(json_string_value(json_object_get(r, "path")),
@@ -284,6 +317,64 @@ static void happy_path(const char *provider)
 		assert_string_equal(json_string_value(json_object_get(h, "x-runway-version")), "2024-11-06");
 		assert_string_equal(json_string_value(json_object_get(b, "ratio")), "1280:720");
 		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 5);
+	} else if (!strcmp(provider, "minimax")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/video_generation");
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "MiniMax-Hailuo-02");
+		assert_string_equal(json_string_value(json_object_get(b, "prompt")), "a red fox");
+		assert_string_equal(json_string_value(json_object_get(b, "first_frame_image")),
+				    "https://img.example/fox.png");
+		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 6);
+		assert_string_equal(json_string_value(json_object_get(b, "resolution")), "768P");
+		assert_true(json_is_false(json_object_get(b, "prompt_optimizer")));
+		/* poll, poll, then the result step with the file id */
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
+				    arena_printf(A, "/v1/query/video_generation?task_id=%s",
+						 job.upstream_task_id));
+		const char *rp = json_string_value(json_object_get(json_array_get(reqs, 3), "path"));
+		assert_int_equal(strncmp(rp, "/v1/files/retrieve?file_id=", 27), 0);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "results"),
+								    "minimax")), 1);
+	} else if (!strcmp(provider, "veo")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/v1beta/models/veo-3.0-generate-001:predictLongRunning");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.image.mimeType")),
+				    "image/png");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.image.bytesBase64Encoded")),
+				    "iVBORw0KGgo=");
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.aspectRatio")), "16:9");
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.durationSeconds")), 8);
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.resolution")), "720p");
+		/* the operation name is the task id, polled as GET /v1beta/{name} */
+		assert_int_equal(strncmp(job.upstream_task_id, "models/veo-3.0-generate-001/operations/", 39), 0);
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
+				    arena_printf(A, "/v1beta/%s", job.upstream_task_id));
+		/* the file download carried the key */
+		json_t *dl = json_array_get(reqs, 3);
+		assert_int_equal(strncmp(json_string_value(json_object_get(dl, "path")), "/v1beta/files/", 14), 0);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(dl, "headers"),
+								      "x-goog-api-key")), "<redacted>");
+	} else if (!strcmp(provider, "wan")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/api/v1/services/aigc/video-generation/video-synthesis");
+		assert_string_equal(json_string_value(json_object_get(h, "x-dashscope-async")), "enable");
+		/* with an image the t2v model's i2v sibling runs */
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "wan2.2-i2v-plus");
+		assert_string_equal(json_string_value(task_json_path(b, "input.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "input.img_url")),
+				    "https://img.example/fox.png");
+		assert_string_equal(json_string_value(task_json_path(b, "parameters.resolution")), "480P");
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.duration")), 5);
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.seed")), 42);
+		assert_true(json_is_false(task_json_path(b, "parameters.prompt_extend")));
+		json_t *poll = json_array_get(json_object_get(s, "requests"), 1);
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "/api/v1/tasks/%s", job.upstream_task_id));
+		assert_null(json_object_get(json_object_get(poll, "headers"), "x-dashscope-async"));
 	} else {
 		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/videos/image2video");
 		assert_string_equal(json_string_value(json_object_get(b, "external_task_id")), id);
@@ -295,6 +386,217 @@ static void happy_path(const char *provider)
 static void luma_ok(void **state) { (void)state; happy_path("luma"); }
 static void runway_ok(void **state) { (void)state; happy_path("runway"); }
 static void kling_ok(void **state) { (void)state; happy_path("kling"); }
+static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
+static void wan_ok(void **state) { (void)state; happy_path("wan"); }
+static void veo_ok(void **state) { (void)state; happy_path("veo"); }
+
+/* Veo refuses an image URL before any request (the Gemini API takes images
+ * inline only), and its file download is refused without the key. */
+static void veo_inline_image_and_keyed_file(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("veo");
+	struct job job;
+	struct provider_outcome o;
+	script("{\"provider\":\"veo\"}");
+	job_for("veo", "gen_v_url", "DOITONG_FAKE_VEO", "", &job);
+	json_object_set_new(job.input, "image", json_string("https://img.example/fox.png"));
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_REQUEST, "refused");
+	assert_non_null(strstr(o.message, "data: URI"));
+	assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 0);
+
+	/* the result URI without the key: what download.c would meet without
+	 * the auth header */
+	job_for("veo", "gen_v_file", "DOITONG_FAKE_VEO", "", &job);
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	const char *keyed[] = { "x-goog-api-key: veo-test-key", NULL };
+	struct http_request req = {
+		.method = "GET",
+		.url = arena_printf(A, "http://127.0.0.1:%d/v1beta/%s", fake_port, job.upstream_task_id),
+		.headers = keyed,
+		.save_fd = -1,
+		.policy = { .allow_http = true, .allow_loopback = true },
+	};
+	struct http_response resp;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	json_t *opj = json_loads(resp.body, 0, NULL);
+	assert_non_null(opj);
+	arena_defer(A, (void (*)(void *))json_decref, opj);
+	assert_true(json_is_true(json_object_get(opj, "done")));
+	const char *uri = json_string_value(
+		task_json_path(opj, "response.generateVideoResponse.generatedSamples.0.video.uri"));
+	assert_non_null(uri);
+	req.url = uri;
+	req.headers = NULL;
+	req.max_response_bytes = 8u << 20;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	req.headers = keyed;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.content_type, "video/mp4");
+}
+
+/* Wan text-to-video (a size, not a resolution), and a task DashScope no
+ * longer knows (UNKNOWN: expired after 24 h) or cancelled. */
+static void wan_t2v_and_unknown(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("wan");
+	struct job job;
+	struct provider_outcome o;
+	script("{\"provider\":\"wan\"}");
+	job_for("wan", "gen_w_t2v", "DOITONG_FAKE_WAN", "", &job);
+	json_object_del(job.input, "image");
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	unlink(o.path);
+	json_t *b = json_object_get(json_array_get(json_object_get(stats(), "requests"), 0), "body");
+	assert_string_equal(json_string_value(json_object_get(b, "model")), "wan2.2-t2v-plus");
+	assert_string_equal(json_string_value(task_json_path(b, "parameters.size")), "832*480");
+	assert_null(task_json_path(b, "input.img_url"));
+
+	script("{\"provider\":\"wan\",\"final\":\"expired\"}");
+	job_for("wan", "gen_w_exp", "DOITONG_FAKE_WAN", "", &job);
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "UNKNOWN");
+	assert_non_null(strstr(o.message, "expired"));
+	/* a task id the upstream never issued reads the same */
+	job.upstream_task_id = "0385dc79-5ff8-4d82-bcb6-000000000000";
+	ad->poll(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "UNKNOWN");
+	assert_true(media_empty());
+}
+
+/* The special paths' submit failures, with each upstream's own error
+ * shape: what upstream_status becomes, and how a wrong key answers. */
+struct special {
+	const char *provider;
+	const char *us_503;     /* upstream_status of a 503 */
+	int retry_429;          /* retry_seconds of a 429 (-1: any) */
+	const char *us_wrong;   /* upstream_status of a wrong key */
+};
+
+static const struct special specials[] = {
+	{ "minimax", "503 1013", 10, "1004" },
+	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey" },
+	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID" },
+};
+
+static void special_submit_failures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
+		const struct special *sp = &specials[i];
+		const char *p = sp->provider;
+		const struct provider_adapter *ad = provider_find(p);
+		assert_non_null(ad);
+		struct job job;
+		struct provider_outcome o;
+		job_for(p, "gen_sfail", key_env(p), "", &job);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"503\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, sp->us_503);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"429\",\"retryAfter\":7}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+		if (sp->retry_429 > 0)
+			assert_int_equal(o.retry_seconds, sp->retry_429);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"moderation\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+		assert_non_null(strstr(o.message, "moderation"));
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"400\"}", p));
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_REQUEST, NULL);
+		assert_non_null(strstr(o.message, "scripted refusal"));
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"reset\"}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+
+		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"hang\"}", p));
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
+		assert_string_equal(o.upstream_status, "timeout");
+		assert_null(ad->reconcile);  /* no client id upstream: nothing to look up */
+
+		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
+		job_for(p, "gen_sfail", "DOITONG_FAKE_WRONG", "", &job);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, sp->us_wrong);
+		assert_int_equal(stat_of("unauthorized", p), 1);
+
+		job_for(p, "gen_sfail", "DOITONG_FAKE_NONE", "", &job);
+		ad->submit(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, "no key");
+		assert_int_equal(stat_of("submissions", p), 0);
+	}
+	assert_true(media_empty());
+}
+
+/* Tasks of the special paths that end badly, results that can't be stored,
+ * and polls (and result steps) meeting a broken upstream. */
+static void special_poll_failures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
+		const char *p = specials[i].provider;
+		const struct provider_adapter *ad = provider_find(p);
+		struct job job;
+		struct provider_outcome o;
+		static const char *const finals[] = { "failed", "moderation" };
+		for (size_t f = 0; f < 2; f++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"final\":\"%s\"}", p, finals[f]));
+			job_for(p, "gen_spf", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, f ? FAULT_REQUEST : FAULT_UPSTREAM, NULL);
+		}
+		static const char *const results[] = { "expired", "html" };
+		for (size_t r = 0; r < 2; r++) {
+			script(arena_printf(A, "{\"provider\":\"%s\",\"result\":\"%s\"}", p, results[r]));
+			job_for(p, "gen_sdl", key_env(p), "", &job);
+			ad->submit(&job, &ctx, &o);
+			job.upstream_task_id = o.task_id;
+			ad->poll(&job, &ctx, &o);
+			expect_failed(&o, FAULT_UPSTREAM, r ? "download type" : "download 403");
+			assert_true(media_empty());
+		}
+		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
+		job_for(p, "gen_spr", key_env(p), "", &job);
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+		job.upstream_task_id = o.task_id;
+		static const char *const modes[] = { "503", "reset" };
+		for (size_t m = 0; m < 2; m++) {
+			control("POST", "/_fake/script",
+				arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"%s\"}", p, modes[m]));
+			ad->poll(&job, &ctx, &o);
+			assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+			assert_true(o.retry_seconds > 0);
+		}
+		control("POST", "/_fake/script", arena_printf(A, "{\"provider\":\"%s\",\"poll\":\"ok\"}", p));
+		ad->poll(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_COMPLETED);
+		unlink(o.path);
+		assert_null(ad->cancel);
+	}
+}
 
 static void kling_text2video(void **state)
 {
@@ -539,6 +841,13 @@ int main(void)
 		cmocka_unit_test_setup(luma_ok, fresh),
 		cmocka_unit_test_setup(runway_ok, fresh),
 		cmocka_unit_test_setup(kling_ok, fresh),
+		cmocka_unit_test_setup(minimax_ok, fresh),
+		cmocka_unit_test_setup(wan_ok, fresh),
+		cmocka_unit_test_setup(wan_t2v_and_unknown, fresh),
+		cmocka_unit_test_setup(veo_ok, fresh),
+		cmocka_unit_test_setup(veo_inline_image_and_keyed_file, fresh),
+		cmocka_unit_test_setup(special_submit_failures, fresh),
+		cmocka_unit_test_setup(special_poll_failures, fresh),
 		cmocka_unit_test_setup(kling_text2video, fresh),
 		cmocka_unit_test_setup(submit_failures, fresh),
 		cmocka_unit_test_setup(poll_failures, fresh),
