@@ -43,6 +43,7 @@ static const struct setting settings[] = {
 	S("sql_dir", SETTING_STRING, sql_dir, DOITONG_SQLDIR),
 	S("log_level", SETTING_STRING, log_level, "info"),
 	S("log_file", SETTING_STRING, log_file, ""),
+	S("metrics_file", SETTING_STRING, metrics_file, ""),
 	S("webhook_allow_private", SETTING_BOOL, webhook_allow_private, "false"),
 	S("outbound_allow_loopback", SETTING_BOOL, outbound_allow_loopback, "false"),
 	S("webhook_retry_schedule", SETTING_SECONDS, webhook_retry_schedule, ""),

@@ -599,6 +599,8 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 	holder.selection_set = c->op->selection_set;
 	top.sel = &holder;
 	struct groups g = collect_groups(c, &top);
+	if (g.first)
+		result->root_field = arena_strndup(a, g.first->nodes->sel->name.ptr, g.first->nodes->sel->name.len);
 	if (!result->operation && g.first)
 		result->operation = arena_strndup(a, g.first->nodes->sel->name.ptr, g.first->nodes->sel->name.len);
 

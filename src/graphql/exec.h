@@ -52,6 +52,7 @@ struct gql_result {
 	json_t *rate;         /* api.execute's rate-limit figures, or NULL if it did not answer */
 	bool replayed;        /* an idempotent replay of a stored response */
 	const char *operation; /* the executed operation's name or its first root field, for logs */
+	const char *root_field; /* the first root field of the executed operation, or NULL */
 	bool is_mutation;
 };
 

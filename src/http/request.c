@@ -18,6 +18,43 @@ static const char *param_or_null(const struct http_source *src, const char *name
 	return v && *v ? v : NULL;
 }
 
+/* REQUEST_URI is the URL the client asked for, before any rewrite, in both
+ * lighttpd and Apache; plain CGI callers may only set SCRIPT_NAME/PATH_INFO. */
+static const char *request_path(struct arena *a, const struct http_source *src)
+{
+	const char *uri = param_or_null(src, "REQUEST_URI");
+	if (uri)
+		return arena_strndup(a, uri, strcspn(uri, "?#"));
+	const char *script = param_or_null(src, "SCRIPT_NAME"), *info = param_or_null(src, "PATH_INFO");
+	if (!info)
+		return script;
+	return arena_printf(a, "%s%s", script ? script : "", info);
+}
+
+enum http_endpoint http_endpoint_of(const char *path)
+{
+	if (!path)
+		return ENDPOINT_GRAPHQL;
+	const char *slash = strrchr(path, '/');
+	const char *last = slash ? slash + 1 : path;
+	if (!strcmp(last, "healthz"))
+		return ENDPOINT_HEALTHZ;
+	if (!strcmp(last, "metrics"))
+		return ENDPOINT_METRICS;
+	return ENDPOINT_GRAPHQL;
+}
+
+bool http_request_id_ok(const char *id)
+{
+	if (!id)
+		return false;
+	size_t n = 0;
+	for (; id[n]; n++)
+		if (n == 64 || !(isalnum((unsigned char)id[n]) || id[n] == '.' || id[n] == '_' || id[n] == '-'))
+			return false;
+	return n > 0;
+}
+
 enum api_err http_request_read(struct arena *a, const struct http_source *src, long max_body,
 			       struct http_request *req, const char **message)
 {
@@ -25,7 +62,9 @@ enum api_err http_request_read(struct arena *a, const struct http_source *src, l
 	req->method = param_or_null(src, "REQUEST_METHOD");
 	if (!req->method)
 		req->method = "GET";
-	req->path = param_or_null(src, "SCRIPT_NAME");
+	req->path = request_path(a, src);
+	const char *rid = param_or_null(src, "HTTP_X_REQUEST_ID");
+	req->request_id = http_request_id_ok(rid) ? rid : NULL;
 	req->content_type = param_or_null(src, "CONTENT_TYPE");
 	req->accept = param_or_null(src, "HTTP_ACCEPT");
 	req->authorization = param_or_null(src, "HTTP_AUTHORIZATION");

@@ -23,7 +23,8 @@ struct http_source {
 
 struct http_request {
 	const char *method;
-	const char *path;
+	const char *path;         /* REQUEST_URI without the query (else SCRIPT_NAME + PATH_INFO) */
+	const char *request_id;   /* X-Request-Id when it is a sane token, else NULL */
 	const char *content_type;
 	const char *accept;
 	const char *authorization;
@@ -44,6 +45,15 @@ struct http_request {
  * so). Everything is allocated from the arena. On failure *message says why. */
 enum api_err http_request_read(struct arena *a, const struct http_source *src, long max_body,
 			       struct http_request *req, const char **message);
+
+/* What a request asks for, by the last segment of its path: /healthz and
+ * /metrics, wherever the server mounts them; anything else is GraphQL. */
+enum http_endpoint { ENDPOINT_GRAPHQL = 0, ENDPOINT_HEALTHZ, ENDPOINT_METRICS };
+enum http_endpoint http_endpoint_of(const char *path);
+
+/* True for a client-chosen request id we may adopt and log: 1-64 characters
+ * of [A-Za-z0-9._-]. */
+bool http_request_id_ok(const char *id);
 
 /* Fills the GraphQL parameters from the body (POST, application/json) or the
  * query string (GET). Returns API_ERR_BAD_REQUEST with *message for a body

@@ -84,6 +84,16 @@ void response_header(struct http_response *r, const char *name, const char *valu
 	r->nheaders++;
 }
 
+void response_header_set(struct http_response *r, const char *name, const char *value)
+{
+	for (int i = 0; i < r->nheaders; i++)
+		if (!strcmp(r->names[i], name)) {
+			r->values[i] = value;
+			return;
+		}
+	response_header(r, name, value);
+}
+
 static void set_body(struct arena *a, struct http_response *r, json_t *envelope)
 {
 	char *text = json_dumps(envelope, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -238,6 +248,7 @@ char *response_serialize(struct arena *a, const struct http_response *r, size_t 
 {
 	const char *type = r->media == MEDIA_GRAPHQL_RESPONSE ? "application/graphql-response+json; charset=utf-8"
 			   : r->media == MEDIA_HTML		 ? "text/html; charset=utf-8"
+			   : r->media == MEDIA_PROMETHEUS ? "text/plain; version=0.0.4; charset=utf-8"
 							     : "application/json; charset=utf-8";
 	size_t cap = 256 + r->body_len;
 	for (int i = 0; i < r->nheaders; i++)

@@ -18,6 +18,7 @@ enum media {
 	MEDIA_GRAPHQL_RESPONSE,    /* application/graphql-response+json */
 	MEDIA_NONE,                /* nothing acceptable: 406 */
 	MEDIA_HTML,                /* the IDE page */
+	MEDIA_PROMETHEUS,          /* GET /metrics: the Prometheus text format 0.0.4 */
 };
 
 #define RESPONSE_MAX_HEADERS 16
@@ -37,6 +38,9 @@ enum media http_negotiate(const char *accept);
 
 /* Adds a header; name and value must live until the response is written. */
 void response_header(struct http_response *r, const char *name, const char *value);
+
+/* Replaces the value of header name (case-sensitive), or adds it. */
+void response_header_set(struct http_response *r, const char *name, const char *value);
 
 /* A request-level error: {"errors":[{message, extensions:{code, ...}}]} with
  * the status api_err_http gives (or 200 for GraphQL request errors under

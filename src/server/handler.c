@@ -1,16 +1,20 @@
 /*
  * handler.c - the request path: http_request_read -> negotiate -> auth ->
  * gql_params_read -> gql_execute -> response. Each step returns an api_err;
- * the first failure goes straight to the response. One log line per request.
+ * the first failure goes straight to the response. GET /healthz and
+ * GET /metrics are answered before authentication. Every request is counted
+ * (counters.h) and logged as one key=value line.
  */
 #include "server/handler.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "graphql/exec.h"
 #include "graphql/persisted.h"
 #include "http/auth.h"
@@ -26,11 +30,11 @@ static const char *new_request_id(struct arena *a)
 			    raw[4], raw[5], raw[6], raw[7]);
 }
 
-static double ms_since(const struct timespec *start)
+static double seconds_since(const struct timespec *start)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 /* The request id travels with server-side errors so a report can be
@@ -44,31 +48,126 @@ static json_t *error_extra(struct arena *a, enum api_err rc, const char *request
 	return extra;
 }
 
+static void set_json_body(struct arena *a, struct http_response *resp, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!text)
+		oom_abort();
+	resp->body_len = strlen(text);
+	resp->body = arena_strndup(a, text, resp->body_len);
+	free(text);
+}
+
+/* GET /healthz: 200 when one trivial stored-function call succeeds, else 503.
+ * Never cached, never authenticated. */
+static enum api_err serve_healthz(struct server *srv, struct arena *a, struct http_response *resp)
+{
+	json_t *out = NULL;
+	enum api_err rc = db_call(srv->db, a, "api.health", 0, NULL, &out, NULL);
+	resp->media = MEDIA_JSON;
+	if (rc == API_OK && json_is_object(out)) {
+		resp->status = 200;
+		json_t *body = json_pack("{s:s,s:s}", "status", "ok", "database", "ok");
+		json_t *migrations = json_object_get(out, "migrations");
+		if (json_is_string(migrations))
+			json_object_set(body, "migrations", migrations);
+		set_json_body(a, resp, body);
+		return API_OK;
+	}
+	resp->status = 503;
+	response_header(resp, "Retry-After", "1");
+	set_json_body(a, resp, json_pack("{s:s,s:s}", "status", "unavailable", "database", "down"));
+	return API_ERR_UNAVAILABLE;
+}
+
+/* GET /metrics: this pool's request counters, then the database's figures
+ * (left out, with doitong_database_up 0, when it does not answer). */
+static enum api_err serve_metrics(struct server *srv, struct arena *a, struct http_response *resp)
+{
+	struct metrics_snapshot snap;
+	counters_snapshot(srv->counters, &snap);
+	json_t *db = NULL;
+	enum api_err rc = db_call(srv->db, a, "api.metrics", 0, NULL, &db, NULL);
+	size_t len;
+	char *text = metrics_render(&snap, rc == API_OK ? db : NULL, &len);
+	arena_defer(a, free, text);
+	resp->media = MEDIA_PROMETHEUS;
+	resp->status = 200;
+	resp->body = text;
+	resp->body_len = len;
+	return API_OK;
+}
+
+/* A path as a log value: at most 128 printable characters, no spaces. */
+static const char *log_path(struct arena *a, const char *path)
+{
+	if (!path)
+		return "-";
+	size_t n = strnlen(path, 128);
+	char *out = arena_strndup(a, path, n);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)out[i] <= 0x20 || (unsigned char)out[i] >= 0x7f || out[i] == '"')
+			out[i] = '?';
+	return out;
+}
+
+/* Writes the response (headers only for HEAD), counts and logs it. */
+static void finish(struct server *srv, struct arena *a, const struct http_request *req,
+		   struct http_response *resp, enum api_err rc, enum metrics_op op, const char *name,
+		   const char *request_id, const struct timespec *start,
+		   void (*write)(void *ctx, const char *bytes, size_t len), void *write_ctx)
+{
+	size_t len;
+	char *wire = response_serialize(a, resp, &len);
+	bool head = req->method && !strcmp(req->method, "HEAD");
+	write(write_ctx, wire, head ? len - resp->body_len : len);
+	double seconds = seconds_since(start);
+	counters_observe(srv->counters, op, resp->status, seconds);
+	log_msg(resp->status >= 500 ? LOG_WARN : LOG_INFO,
+		"request_id=%s method=%s path=%s operation=%s name=%s status=%d code=%s ms=%.2f bytes=%zu",
+		request_id, req->method ? req->method : "-", log_path(a, req->path), metrics_op_name(op),
+		name ? name : "-", resp->status, rc == API_OK ? "OK" : api_err_code(rc), seconds * 1e3,
+		head ? (size_t)0 : resp->body_len);
+	log_set_request_id(NULL);
+}
+
 void handle_request(struct server *srv, struct arena *a, const struct http_source *src,
 		    void (*write)(void *ctx, const char *bytes, size_t len), void *write_ctx)
 {
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	const char *request_id = new_request_id(a);
-	log_set_request_id(request_id);
 
 	struct http_response resp = { 0 };
 	struct http_request req;
 	const char *message = NULL;
-	const char *operation = "-";
 	enum api_err rc = http_request_read(a, src, srv->cfg.max_body_bytes, &req, &message);
-	resp.media = http_negotiate(req.accept);
+	/* The client's X-Request-Id when it is a sane token, else a new one. */
+	const char *request_id = req.request_id ? req.request_id : new_request_id(a);
+	log_set_request_id(request_id);
 	response_header(&resp, "X-Request-Id", request_id);
 
+	enum http_endpoint endpoint = http_endpoint_of(req.path);
+	if (endpoint != ENDPOINT_GRAPHQL) {
+		enum metrics_op op = endpoint == ENDPOINT_HEALTHZ ? METRICS_OP_HEALTHZ : METRICS_OP_METRICS;
+		resp.media = MEDIA_JSON;
+		if (strcmp(req.method, "GET") && strcmp(req.method, "HEAD")) {
+			response_error(a, &resp, API_ERR_METHOD_NOT_ALLOWED, "Only GET and HEAD are supported.", NULL);
+			response_header_set(&resp, "Allow", "GET, HEAD");
+			rc = API_ERR_METHOD_NOT_ALLOWED;
+		} else {
+			rc = endpoint == ENDPOINT_HEALTHZ ? serve_healthz(srv, a, &resp) : serve_metrics(srv, a, &resp);
+		}
+		finish(srv, a, &req, &resp, rc, op, NULL, request_id, &start, write, write_ctx);
+		return;
+	}
+
+	resp.media = http_negotiate(req.accept);
 	if (rc == API_OK && ide_wanted(req.method, req.accept, req.query_string)) {
 		resp.media = MEDIA_HTML;
 		resp.status = 200;
 		resp.body = (char *)ide_page(&resp.body_len);
-		size_t len;
-		char *wire = response_serialize(a, &resp, &len);
-		write(write_ctx, wire, len);
-		log_msg(LOG_INFO, "GET ide status=200 ms=%.2f", ms_since(&start));
-		log_set_request_id(NULL);
+		finish(srv, a, &req, &resp, API_OK, METRICS_OP_IDE, NULL, request_id, &start, write, write_ctx);
 		return;
 	}
 	if (rc == API_OK && resp.media == MEDIA_NONE) {
@@ -95,8 +194,10 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 		auth_hash_key(key, key_len, key_hash);
 	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL,
 			       srv->cfg.webhook_allow_private, srv->cfg.outbound_allow_loopback };
-	struct gql_result result;
+	struct gql_result result = { 0 };
 	struct apq_outcome apq = { 0 };
+	enum metrics_op op = METRICS_OP_OTHER;
+	const char *name = NULL;
 	if (rc == API_OK) {
 		rc = apq_apply(a, srv->db, key_hash, req.extensions, req.query, req.query_len, &apq);
 		if (rc != API_OK)
@@ -129,15 +230,8 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 		gql_execute(a, &env, &gq, &result);
 		response_from_result(a, &resp, &result, request_id);
 		rc = result.fatal;
-		if (result.operation)
-			operation = result.operation;
+		name = result.operation;
+		op = metrics_op_for(result.root_field, result.is_mutation);
 	}
-
-	size_t len;
-	char *wire = response_serialize(a, &resp, &len);
-	write(write_ctx, wire, len);
-	log_msg(resp.status >= 500 ? LOG_WARN : LOG_INFO, "%s %s status=%d code=%s ms=%.2f",
-		req.method ? req.method : "-", operation, resp.status,
-		rc == API_OK ? "OK" : api_err_code(rc), ms_since(&start));
-	log_set_request_id(NULL);
+	finish(srv, a, &req, &resp, rc, op, name, request_id, &start, write, write_ctx);
 }

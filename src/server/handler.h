@@ -9,12 +9,14 @@
 
 #include "common/arena.h"
 #include "common/config.h"
+#include "common/counters.h"
 #include "db/db.h"
 #include "http/request.h"
 
 struct server {
 	struct config cfg;
 	struct db *db;
+	struct counters *counters; /* this pool's request counters (never NULL) */
 };
 
 /* Answers the request from src; writes the serialized response with

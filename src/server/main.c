@@ -81,6 +81,10 @@ int main(void)
 		fprintf(stderr, "doitong.fcgi: the built-in schema does not load\n");
 		return 1;
 	}
+	char cerr[512];
+	srv.counters = counters_open(srv.cfg.metrics_file, cerr, sizeof cerr);
+	if (cerr[0])
+		log_msg(LOG_WARN, "%s", cerr);
 	srv.db = db_open(srv.cfg.dsn, "doitong.fcgi");
 	struct arena *arena = arena_new(64 * 1024);
 
@@ -101,6 +105,7 @@ int main(void)
 	}
 	arena_free(arena);
 	db_close(srv.db);
+	counters_close(srv.counters);
 	gql_schema_free();
 	apq_cache_free();
 	config_free(&srv.cfg);

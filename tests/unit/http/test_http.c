@@ -1,6 +1,7 @@
 /*
  * test_http.c - the HTTP edge: Accept negotiation, URL decoding, UTF-8
- * checking, Bearer parsing and key hashing.
+ * checking, Bearer parsing, key hashing, the request path and endpoint
+ * (/healthz, /metrics) and which X-Request-Id values are adopted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,6 +67,67 @@ static void bearer_parsing(void **state)
 	assert_false(auth_bearer_key("Bearer dt_live_0123456789abcdef0123456789abcdef\"", &key, &len));
 }
 
+/* CGI parameters for http_request_read, from a NULL-terminated name/value list. */
+static const char *const *fake_params;
+static const char *fake_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	for (const char *const *p = fake_params; *p; p += 2)
+		if (!strcmp(p[0], name))
+			return p[1];
+	return NULL;
+}
+
+static const char *path_of(struct arena *a, const char *const *params)
+{
+	fake_params = params;
+	struct http_source src = { NULL, fake_param, NULL };
+	struct http_request req;
+	const char *message = NULL;
+	assert_int_equal(http_request_read(a, &src, 1024, &req, &message), API_OK);
+	return req.path;
+}
+
+static void endpoints_and_request_ids(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(4096);
+	/* REQUEST_URI wins (the URL before any rewrite), without its query */
+	const char *const p1[] = { "REQUEST_URI", "/healthz?x=1", "SCRIPT_NAME", "/graphql", "PATH_INFO", "/healthz", NULL };
+	assert_string_equal(path_of(a, p1), "/healthz");
+	const char *const p2[] = { "SCRIPT_NAME", "/graphql", "PATH_INFO", "/metrics", NULL };
+	assert_string_equal(path_of(a, p2), "/graphql/metrics");
+	const char *const p3[] = { "SCRIPT_NAME", "/graphql", NULL };
+	assert_string_equal(path_of(a, p3), "/graphql");
+	assert_int_equal(http_endpoint_of("/healthz"), ENDPOINT_HEALTHZ);
+	assert_int_equal(http_endpoint_of("/site/metrics"), ENDPOINT_METRICS);
+	assert_int_equal(http_endpoint_of("/graphql"), ENDPOINT_GRAPHQL);
+	assert_int_equal(http_endpoint_of("/healthz/x"), ENDPOINT_GRAPHQL);
+	assert_int_equal(http_endpoint_of("/metricsx"), ENDPOINT_GRAPHQL);
+	assert_int_equal(http_endpoint_of(NULL), ENDPOINT_GRAPHQL);
+
+	assert_true(http_request_id_ok("abc.DEF_0-9"));
+	assert_true(http_request_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 64 */
+	assert_false(http_request_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 65 */
+	assert_false(http_request_id_ok(""));
+	assert_false(http_request_id_ok(NULL));
+	assert_false(http_request_id_ok("a b"));
+	assert_false(http_request_id_ok("a\"b"));
+	assert_false(http_request_id_ok("a=b"));
+	const char *const p4[] = { "HTTP_X_REQUEST_ID", "trace-1", NULL };
+	fake_params = p4;
+	struct http_source src = { NULL, fake_param, NULL };
+	struct http_request req;
+	const char *message = NULL;
+	http_request_read(a, &src, 1024, &req, &message);
+	assert_string_equal(req.request_id, "trace-1");
+	const char *const p5[] = { "HTTP_X_REQUEST_ID", "bad id", NULL };
+	fake_params = p5;
+	http_request_read(a, &src, 1024, &req, &message);
+	assert_null(req.request_id);
+	arena_free(a);
+}
+
 static void key_generation_and_hash(void **state)
 {
 	(void)state;
@@ -94,6 +156,7 @@ int main(void)
 		cmocka_unit_test(utf8_checking),
 		cmocka_unit_test(bearer_parsing),
 		cmocka_unit_test(key_generation_and_hash),
+		cmocka_unit_test(endpoints_and_request_ids),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
