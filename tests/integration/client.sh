@@ -51,8 +51,11 @@ for type in audio image video avatar; do
 		fail "generate --type $type: exit 0, prints the URL, -o saves a non-empty file" "$(show)"
 		continue
 	fi
-	[[ $ERR == *"status COMPLETED 100%"* ]] && pass "generate --type $type: plain progress lines on a non-terminal" ||
+	if [[ $ERR == *"status COMPLETED 100%"* ]]; then
+		pass "generate --type $type: plain progress lines on a non-terminal"
+	else
 		fail "generate --type $type: plain progress lines on a non-terminal" "$(show)"
+	fi
 	case $type in
 	audio) assert_match "the audio result is a WAV file" 'WAVE audio' "$(file -b "$f")" ;;
 	image) assert_match "the image result is a PNG file" 'PNG image data' "$(file -b "$f")" ;;
@@ -62,7 +65,7 @@ for type in audio image video avatar; do
 		;;
 	esac
 done
-[[ -z $(find "$IT_TMP" -name '*.part') ]] && pass "no .part file is left behind" || fail "no .part file is left behind"
+assert_eq "no .part file is left behind" '' "$(find "$IT_TMP" -name '*.part')"
 
 # --- --json ------------------------------------------------------------------------
 dt --json generate --type image "json output [instant]"
@@ -73,8 +76,11 @@ else
 	fail "--json generate: exit 0, stdout is the completed generation as JSON, stderr empty" "$(show)"
 fi
 dt --json account
-jq -e '.credits | type == "number"' <<<"$OUT" >/dev/null 2>&1 && pass "--json account parses" ||
+if jq -e '.credits | type == "number"' <<<"$OUT" >/dev/null 2>&1; then
+	pass "--json account parses"
+else
 	fail "--json account parses" "$(show)"
+fi
 
 # --- a failed generation --------------------------------------------------------------
 dt generate --type image "this one breaks [fail]"
