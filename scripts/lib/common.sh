@@ -51,8 +51,10 @@ package_installed() {
 
 # Commands the tests need that some machines already have from elsewhere
 # (Node.js from NodeSource ships npm itself, and Debian's npm package would
-# fight it): installed from Debian only when the command is missing.
-DOITONG_COMMAND_PACKAGES=(node:nodejs npm:npm)
+# fight it; python3 may come from pyenv): installed from Debian only when the
+# command is missing. python3 runs the client suite's lossy proxy, file
+# identifies downloaded results.
+DOITONG_COMMAND_PACKAGES=(node:nodejs npm:npm python3:python3 file:file)
 
 # ensure_packages: install_packages with the whole DOITONG_PACKAGES list,
 # plus the packages of DOITONG_COMMAND_PACKAGES whose command is missing.
