@@ -17,63 +17,72 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  r          record;
-  v_delivery internal.webhook_deliveries;
-  v_ok       boolean;
-  v_delay    double precision;
-  v_counts   jsonb := '{"delivered":0,"retrying":0,"failed":0,"released":0,"skipped":0}';
-  v_outcome  text;
+  v_counts jsonb;
 BEGIN
   IF jsonb_typeof(p_results) IS DISTINCT FROM 'array' THEN
     PERFORM internal.raise_invalid(internal.problem('results must be a JSON array.', 'results'));
   END IF;
-  FOR r IN
-    SELECT (e->>'id')::bigint AS id,
+  -- Set-based: one statement for the whole batch (an id listed twice counts
+  -- once). `o` is read three times, so PostgreSQL materializes it and each
+  -- row's jittered delay is drawn once; the data-modifying CTEs always run.
+  WITH r AS (
+    SELECT DISTINCT ON ((e->>'id')::bigint)
+           (e->>'id')::bigint AS id,
            (e->>'httpStatus')::integer AS http_status,
            left(e->>'error', 500) AS error,
            least((e->>'durationMs')::bigint, 2147483647)::integer AS duration_ms,
            (e->>'retryAfter')::integer AS retry_after,
            coalesce((e->>'release')::boolean, false) AS release
       FROM jsonb_array_elements(p_results) e
-     ORDER BY 1
-  LOOP
-    SELECT d.* INTO v_delivery FROM internal.webhook_deliveries d
-     WHERE d.id = r.id AND d.status = 'PENDING' AND d.lease_owner = p_worker
-       FOR UPDATE;
-    IF NOT FOUND THEN
-      v_counts := jsonb_set(v_counts, '{skipped}', to_jsonb((v_counts->>'skipped')::integer + 1));
-      CONTINUE;
-    END IF;
-    IF r.release THEN
-      UPDATE internal.webhook_deliveries d SET lease_owner = NULL, lease_until = NULL WHERE d.id = r.id;
-      v_counts := jsonb_set(v_counts, '{released}', to_jsonb((v_counts->>'released')::integer + 1));
-      CONTINUE;
-    END IF;
-    v_ok := r.http_status BETWEEN 200 AND 299;
-    INSERT INTO internal.webhook_attempts (delivery_id, attempt_no, worker, finished_at,
-                                           http_status, error, duration_ms)
-    VALUES (r.id, v_delivery.attempts + 1, p_worker, p_now, r.http_status,
-            CASE WHEN v_ok THEN NULL ELSE coalesce(r.error, 'HTTP ' || r.http_status) END,
-            r.duration_ms);
-
-    v_delay := CASE WHEN v_ok OR r.http_status = 410 THEN NULL
-                    ELSE internal.webhook_retry_delay(v_delivery.attempts + 1, p_schedule,
-                                                      r.http_status, r.retry_after) END;
-    v_outcome := CASE WHEN v_ok THEN 'delivered' WHEN v_delay IS NULL THEN 'failed' ELSE 'retrying' END;
+     ORDER BY (e->>'id')::bigint
+  ), j AS (
+    SELECT r.*, d.attempts
+      FROM r JOIN internal.webhook_deliveries d ON d.id = r.id
+     WHERE d.status = 'PENDING' AND d.lease_owner = p_worker
+     ORDER BY d.id
+       FOR UPDATE OF d
+  ), o AS (
+    SELECT j.*, x.delay,
+           CASE WHEN j.release THEN 'released'
+                WHEN j.http_status BETWEEN 200 AND 299 THEN 'delivered'
+                WHEN x.delay IS NULL THEN 'failed'
+                ELSE 'retrying' END AS outcome,
+           CASE WHEN j.http_status BETWEEN 200 AND 299 THEN NULL
+                ELSE coalesce(j.error, 'HTTP ' || j.http_status) END AS failure
+      FROM j, LATERAL (
+        SELECT CASE WHEN j.release OR j.http_status BETWEEN 200 AND 299 OR j.http_status = 410 THEN NULL
+                    ELSE internal.webhook_retry_delay(j.attempts + 1, p_schedule, j.http_status,
+                                                      j.retry_after) END AS delay) x
+  ), attempted AS (
+    INSERT INTO internal.webhook_attempts (delivery_id, attempt_no, worker, finished_at, http_status,
+                                           error, duration_ms)
+    SELECT o.id, o.attempts + 1, p_worker, p_now, o.http_status, o.failure, o.duration_ms
+      FROM o WHERE o.outcome <> 'released'
+    RETURNING 1
+  ), updated AS (
     UPDATE internal.webhook_deliveries d
-       SET attempts = d.attempts + 1,
-           status = CASE v_outcome WHEN 'delivered' THEN 'DELIVERED' WHEN 'failed' THEN 'FAILED'
+       SET attempts = d.attempts + CASE WHEN o.outcome = 'released' THEN 0 ELSE 1 END,
+           status = CASE o.outcome WHEN 'delivered' THEN 'DELIVERED' WHEN 'failed' THEN 'FAILED'
                                    ELSE 'PENDING' END,
-           next_attempt_at = CASE WHEN v_delay IS NULL THEN d.next_attempt_at
-                                  ELSE p_now + make_interval(secs => v_delay) END,
-           finished_at = CASE WHEN v_delay IS NULL THEN p_now END,
-           last_http_status = r.http_status,
-           last_error = CASE WHEN v_ok THEN NULL ELSE coalesce(r.error, 'HTTP ' || r.http_status) END,
+           next_attempt_at = CASE WHEN o.outcome = 'retrying' THEN p_now + make_interval(secs => o.delay)
+                                  ELSE d.next_attempt_at END,
+           finished_at = CASE WHEN o.outcome IN ('delivered', 'failed') THEN p_now END,
+           last_http_status = CASE WHEN o.outcome = 'released' THEN d.last_http_status ELSE o.http_status END,
+           last_error = CASE WHEN o.outcome = 'released' THEN d.last_error ELSE o.failure END,
            lease_owner = NULL,
            lease_until = NULL
-     WHERE d.id = r.id;
-    v_counts := jsonb_set(v_counts, ARRAY[v_outcome], to_jsonb((v_counts->>v_outcome)::integer + 1));
-  END LOOP;
+      FROM o
+     WHERE d.id = o.id
+    RETURNING 1
+  )
+  SELECT jsonb_build_object(
+           'delivered', count(*) FILTER (WHERE o.outcome = 'delivered'),
+           'retrying', count(*) FILTER (WHERE o.outcome = 'retrying'),
+           'failed', count(*) FILTER (WHERE o.outcome = 'failed'),
+           'released', count(*) FILTER (WHERE o.outcome = 'released'),
+           'skipped', jsonb_array_length(p_results) - count(*))
+    INTO v_counts
+    FROM o;
   RETURN v_counts;
 END
 $$;
