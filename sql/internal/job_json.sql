@@ -3,7 +3,8 @@
 -- input, options (as the client sent them), effectiveOptions (defaults merged),
 -- status, upstreamTaskId, testMode, progress, pollInterval, timeLimit (seconds),
 -- startedAt, createdAt, autoSelected, attempts (count), submitInFlight,
--- webhookUrl, accountId, awaitingSubmit, attemptStartedAt, baseUrl, keyEnv}.
+-- webhookUrl, accountId, awaitingSubmit, attemptStartedAt, baseUrl, keyEnv,
+-- falModel, replicateModel}: the aggregators' model ids for route fal/replicate.
 -- awaitingSubmit: submit (again) rather than poll; true for PENDING jobs and
 -- for PROCESSING jobs a fallback moved to another provider.
 -- attemptStartedAt: when the open attempt started (its provider's time limit
@@ -54,6 +55,8 @@ BEGIN
     'awaitingSubmit', p_gen.awaiting_submit,
     'attemptStartedAt', internal.iso_time(v_open_start),
     'baseUrl', p_provider.base_url,
-    'keyEnv', p_provider.key_env);
+    'keyEnv', p_provider.key_env,
+    'falModel', p_provider.fal_model,
+    'replicateModel', p_provider.replicate_model);
 END
 $$;

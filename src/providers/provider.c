@@ -27,6 +27,8 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_minimax,
 	&provider_wan,
 	&provider_veo,
+	&provider_seedance,
+	&provider_vidu,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)
@@ -105,6 +107,8 @@ bool provider_job_decode(json_t *obj, struct job *job)
 	job->upstream_model = str_field(obj, "upstreamModel");
 	job->base_url = str_field(obj, "baseUrl");
 	job->key_env = str_field(obj, "keyEnv");
+	job->fal_model = str_field(obj, "falModel");
+	job->replicate_model = str_field(obj, "replicateModel");
 	job->auto_selected = json_is_true(json_object_get(obj, "autoSelected"));
 	return true;
 }

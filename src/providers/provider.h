@@ -47,6 +47,8 @@ struct job {
 	const char *upstream_model;    /* the upstream's model string */
 	const char *base_url;          /* catalog override of the upstream's base URL, or NULL */
 	const char *key_env;           /* environment variable holding the API key, or NULL */
+	const char *fal_model;         /* fal's model id ("fal-ai/veo3") for route fal, or NULL */
+	const char *replicate_model;   /* Replicate's ("owner/name[:version]"), or NULL */
 	bool auto_selected;            /* the server chose the provider (fallback allowed) */
 };
 

@@ -510,9 +510,15 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	*fault = FAULT_UPSTREAM;
 	bool ok = false;
 	/* An aggregator route speaks another protocol with another key. */
-	if (job->route && *job->route && strcmp(job->route, "direct")) {
-		*why = arena_printf(a, "Provider %s is routed through '%s', which this server "
-				       "cannot call yet.", api->label, job->route);
+	if (task_route_of(job) != (int)api->route) {
+		*why = arena_printf(a, "Provider %s is routed through '%s', which %s does not speak.",
+				    job->provider ? job->provider : api->label,
+				    job->route ? job->route : "direct", api->label);
+		return false;
+	}
+	if (api->route != TASK_ROUTE_DIRECT && !task_route_model(api, job)) {
+		*why = arena_printf(a, "Provider %s has no usable %s model id in the catalog.",
+				    job->provider ? job->provider : "?", api->label);
 		return false;
 	}
 	switch (phase) {
@@ -565,7 +571,8 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 const char *task_key(const struct task_api *api, const struct job *job, struct arena *a,
 		     const char **why)
 {
-	const char *key = job->key_env && *job->key_env ? getenv(job->key_env) : NULL;
+	const char *env = api->key_env ? api->key_env : job->key_env;
+	const char *key = env && *env ? getenv(env) : NULL;
 	if (!key || !*key) {
 		*why = arena_printf(a, "Provider %s has no API key configured.", api->label);
 		return NULL;
@@ -575,7 +582,8 @@ const char *task_key(const struct task_api *api, const struct job *job, struct a
 
 const char *task_base_url(const struct task_api *api, const struct job *job, struct arena *a)
 {
-	const char *base = job->base_url && *job->base_url ? job->base_url : api->default_base;
+	const char *over = api->base_env ? getenv(api->base_env) : job->base_url;
+	const char *base = over && *over ? over : api->default_base;
 	size_t n = strlen(base);
 	while (n && base[n - 1] == '/')
 		n--;

@@ -2,7 +2,7 @@
  * task_api.h - the "async task" adapter family (providers.md §19.1, family
  * A): submit -> task id -> poll -> status string -> result URL. One upstream
  * is one `struct task_api` descriptor (luma.c, runway.c, kling.c, minimax.c,
- * wan.c, veo.c): its base URL, auth, request builders, the JSON paths of its
+ * wan.c, veo.c, seedance.c, vidu.c): its base URL, auth, request builders, the JSON paths of its
  * task object and its status-normalisation table (§19.2). Two optional
  * extensions: a "resolve result" step for upstreams whose finished task
  * holds a reference rather than a URL (MiniMax's file_id -> files/retrieve,
@@ -65,6 +65,14 @@ enum task_phase {
 	TASK_PHASE_RESULT,
 };
 
+/* Which API a descriptor speaks: the vendor's, or an aggregator's for the
+ * providers the catalog routes through it (routes.c). */
+enum task_route {
+	TASK_ROUTE_DIRECT = 0,
+	TASK_ROUTE_FAL,
+	TASK_ROUTE_REPLICATE,
+};
+
 #define TASK_MAX_HEADERS 6
 
 /* One upstream request, before the base URL is prepended. */
@@ -112,6 +120,11 @@ struct task_api {
 	const char *name;            /* adapter name: "luma" */
 	const char *label;           /* for messages: "Luma" */
 	const char *default_base;    /* the vendor's base URL, no trailing slash */
+	enum task_route route;       /* DIRECT: a vendor; else an aggregator whose key
+	                                and base URL override come from key_env and
+	                                base_env, not from the job */
+	const char *key_env;
+	const char *base_env;
 	const char *const *extra_headers; /* constant headers (NULL-terminated) or NULL */
 	const struct task_status_map *statuses;
 	/* Dot paths into the task object (a numeric segment indexes an array);
@@ -228,24 +241,46 @@ bool task_auth_bearer(const char *key, long long now, struct arena *a, const cha
  * from key at time now, the constant headers and the JSON ones. Returns
  * false with a client-facing *why and *fault: FAULT_REQUEST when this job
  * can't be sent to this upstream, FAULT_UPSTREAM for an unusable key or
- * task id, a route other than "direct" (fal, replicate: not these
- * adapters' protocol), or a phase the upstream lacks (no cancel, no lookup).
+ * task id, a job whose route is not api's (a vendor descriptor gets only
+ * direct jobs, fal's only fal-routed ones), a routed job without the
+ * aggregator's model id, or a phase the upstream lacks (no cancel, no lookup).
  */
 bool task_build(const struct task_api *api, enum task_phase phase, const struct job *job,
 		const char *task_id, int page, const char *key, long long now, struct arena *a,
 		struct task_call *call, enum provider_fault *fault, const char **why);
 
-/* The key from the job's key_env: NULL (with *why) when unset or empty. */
+/* The key from the job's key_env (an aggregator's: api->key_env): NULL
+ * (with *why) when unset or empty. */
 const char *task_key(const struct task_api *api, const struct job *job, struct arena *a,
 		     const char **why);
 
-/* job->base_url (trailing slashes dropped) or the vendor's default. */
+/* job->base_url (an aggregator's: the api->base_env variable), trailing
+ * slashes dropped, or the default. */
 const char *task_base_url(const struct task_api *api, const struct job *job, struct arena *a);
 
 /* True when id may go into this upstream's URL paths: [A-Za-z0-9-_.:], at
  * most 128 bytes, no "." or ".." segment; with api->slash_ids also '/'
  * between segments, at most 256 bytes. */
 bool task_id_ok(const struct task_api *api, const char *id);
+
+/* "Authorization: Token <key>" (task_auth_fn; Vidu). */
+bool task_auth_token(const char *key, long long now, struct arena *a, const char **header,
+		     const char **why);
+
+/* "Authorization: Key <key>" (task_auth_fn; fal). */
+bool task_auth_key(const char *key, long long now, struct arena *a, const char **header,
+		   const char **why);
+
+/* The job's route as an enum task_route, or -1 for an unknown one. */
+int task_route_of(const struct job *job);
+
+/* The descriptor a job runs on: the aggregator's for a routed job (fal,
+ * replicate), else direct (also for an unknown route: task_build refuses). */
+const struct task_api *task_route_api(const struct task_api *direct, const struct job *job);
+
+/* The aggregator's model id for job (job->fal_model or replicate_model)
+ * when api is an aggregator's and the id is usable in a path, else NULL. */
+const char *task_route_model(const struct task_api *api, const struct job *job);
 
 /* Runway's pixel ratio for the catalog's aspectRatio on model, or NULL. */
 const char *runway_ratio(const char *model, const char *aspect);
@@ -256,5 +291,9 @@ extern const struct task_api task_api_kling;
 extern const struct task_api task_api_minimax;
 extern const struct task_api task_api_wan;
 extern const struct task_api task_api_veo;
+extern const struct task_api task_api_seedance;
+extern const struct task_api task_api_vidu;
+extern const struct task_api task_api_fal;
+extern const struct task_api task_api_replicate;
 
 #endif

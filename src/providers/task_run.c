@@ -6,6 +6,7 @@
  */
 #include "providers/task_run.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,7 +18,10 @@ long task_call_timeout_ms = TASK_CALL_TIMEOUT_MS;
 struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx)
 {
 	struct outbound_policy p = { false, false, false };
-	if (job->base_url && *job->base_url) {
+	/* A routed job's override is the aggregator's, not the vendor's. */
+	const struct task_api *r = task_route_api(NULL, job);
+	const char *over = r ? getenv(r->base_env) : job->base_url;
+	if (over && *over) {
 		p.allow_http = true;
 		p.allow_loopback = true;
 	}
@@ -148,6 +152,7 @@ void task_submit(const struct task_api *api, const struct job *job,
 		 const struct provider_ctx *ctx, struct provider_outcome *out)
 {
 	struct http_response resp;
+	api = task_route_api(api, job);
 	if (!provider_valid_id(job->id)) {
 		failed(out, ctx, FAULT_REQUEST, "not sent", "Invalid generation id.");
 		return;
@@ -163,6 +168,7 @@ void task_poll(const struct task_api *api, const struct job *job,
 	       const struct provider_ctx *ctx, struct provider_outcome *out)
 {
 	struct http_response resp;
+	api = task_route_api(api, job);
 	if (exchange(api, TASK_PHASE_POLL, job, ctx, job->upstream_task_id, 0, &resp, out) != 1)
 		return;
 	struct task_view v;
@@ -178,6 +184,7 @@ void task_cancel(const struct task_api *api, const struct job *job,
 		 const struct provider_ctx *ctx, struct provider_outcome *out)
 {
 	struct http_response resp;
+	api = task_route_api(api, job);
 	if (exchange(api, TASK_PHASE_CANCEL, job, ctx, job->upstream_task_id, 0, &resp, out) != 1)
 		return;
 	struct task_view v;
@@ -190,6 +197,7 @@ void task_reconcile(const struct task_api *api, const struct job *job,
 		    const struct provider_ctx *ctx, struct provider_outcome *out)
 {
 	struct arena *a = ctx->arena;
+	api = task_route_api(api, job);
 	int pages = api->lookup_pages > 0 ? api->lookup_pages : 1;
 	for (int page = 1; page <= pages; page++) {
 		struct http_response resp;
@@ -252,6 +260,12 @@ TASK_FN(wan, submit)
 TASK_FN(wan, poll)
 TASK_FN(veo, submit)
 TASK_FN(veo, poll)
+TASK_FN(seedance, submit)
+TASK_FN(seedance, poll)
+TASK_FN(seedance, cancel)
+TASK_FN(vidu, submit)
+TASK_FN(vidu, poll)
+TASK_FN(vidu, cancel)
 
 const struct provider_adapter provider_luma = {
 	.name = "luma",
@@ -299,4 +313,20 @@ const struct provider_adapter provider_veo = {
 	.poll = veo_poll,
 	.cancel = NULL,            /* not meaningful for Veo (providers.md §4) */
 	.reconcile = NULL,         /* the Gemini API takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_seedance = {
+	.name = "seedance",
+	.submit = seedance_submit,
+	.poll = seedance_poll,
+	.cancel = seedance_cancel, /* queued tasks only; a running one finishes */
+	.reconcile = NULL,         /* Ark takes no client id: nothing to look up */
+};
+
+const struct provider_adapter provider_vidu = {
+	.name = "vidu",
+	.submit = vidu_submit,
+	.poll = vidu_poll,
+	.cancel = vidu_cancel,
+	.reconcile = NULL,         /* Vidu takes no client id: nothing to look up */
 };

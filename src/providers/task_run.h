@@ -3,7 +3,7 @@
  * task_api.c builds through the outbound client (ctx->http) and turns the
  * answers into outcomes; a succeeded task's file is stored by download.c.
  * The adapters registered in provider.c ("luma", "runway", "kling",
- * "minimax", "wan", "veo").
+ * "minimax", "wan", "veo", "seedance", "vidu").
  */
 #ifndef DOITONG_TASK_RUN_H
 #define DOITONG_TASK_RUN_H
@@ -41,5 +41,7 @@ extern const struct provider_adapter provider_kling;
 extern const struct provider_adapter provider_minimax;
 extern const struct provider_adapter provider_wan;
 extern const struct provider_adapter provider_veo;
+extern const struct provider_adapter provider_seedance;
+extern const struct provider_adapter provider_vidu;
 
 #endif

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // tests/fakes/upstream.mjs - one local fake of the upstream video APIs
 // (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API,
-// §5 Runway, §6 Luma, §8 Wan),
+// §5 Runway, §6 Luma, §7 Seedance on BytePlus Ark, §8 Wan, §9 Vidu, and the
+// aggregators §17 fal's queue and §18 Replicate's predictions),
 // speaking their wire format on 127.0.0.1 so the adapters can be tested
 // without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
-//        [--minimax-key K] [--wan-key K] [--veo-key K]
+//        [--minimax-key K] [--wan-key K] [--veo-key K] [--seedance-key K]
+//        [--vidu-key K] [--fal-key K] [--replicate-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -29,6 +31,15 @@
 //   POST   /v1beta/models/{model}:predictLongRunning   Veo submit -> {"name"}
 //   GET    /v1beta/models/{model}/operations/{id}   Veo operation (done/error/response)
 //   GET    /v1beta/files/{id}:download?alt=media    Veo result (the key header required)
+//   POST   /api/v3/contents/generations/tasks       Seedance submit -> {"id"}
+//   GET    /api/v3/contents/generations/tasks/{id}  Seedance task (DELETE: cancel)
+//   POST   /ent/v2/{img2video|text2video}           Vidu submit -> {"task_id","state"}
+//   GET    /ent/v2/tasks/{id}/creations             Vidu task (POST .../cancel)
+//   POST   /fal-ai/{app}[/{path}]                   fal queue submit -> request_id + URLs
+//   GET    /fal-ai/{app}/requests/{id}/status       fal status: 202 IN_QUEUE|IN_PROGRESS, 200 COMPLETED
+//   GET    /fal-ai/{app}/requests/{id}              fal result {"video":{"url"}} (PUT .../cancel)
+//   POST   /v1/models/{owner}/{name}/predictions    Replicate submit (201 prediction)
+//   GET    /v1/predictions/{id}                     Replicate prediction (POST .../cancel)
 //   GET    /files/{name}.mp4                        result files from --media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
@@ -44,9 +55,17 @@
 // the file download too (403 PERMISSION_DENIED without it, 400
 // INVALID_ARGUMENT + API_KEY_INVALID for a wrong one); Google RPC errors;
 // final moderation = done with no sample and raiMediaFilteredCount 1.
+// Seedance: Bearer (401 AuthenticationError), errors {"error":{"code","message"}},
+// moderation InputText/OutputVideoSensitiveContentDetected. Vidu: `Token <key>`,
+// errors {"code","reason","message"}, a failed task's err_code (AuditFailed =
+// moderation). fal: `Key <key>` (401 {"detail"}), 422 {"detail":[{msg,type}]},
+// final failed = COMPLETED with error/error_type, moderation = the result
+// answering 422 content_policy_violation; "poll" also breaks the result step.
+// Replicate: Bearer, problem details, failed predictions' error text (NSFW =
+// moderation); output is one URL (a list when the input has output_list).
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|seedance|vidu|fal|replicate|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
@@ -84,9 +103,13 @@ const opt = {
 	minimaxKey: arg('minimax-key', 'minimax-test-key'),
 	wanKey: arg('wan-key', 'wan-test-key'),
 	veoKey: arg('veo-key', 'veo-test-key'),
+	seedanceKey: arg('seedance-key', 'seedance-test-key'),
+	viduKey: arg('vidu-key', 'vidu-test-key'),
+	falKey: arg('fal-key', 'fal-test-key'),
+	replicateKey: arg('replicate-key', 'replicate-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'seedance', 'vidu', 'fal', 'replicate'];
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
@@ -218,6 +241,26 @@ function authVeo(req) {
 	return null;
 }
 
+const arkErr = (code, message) => ({ error: { code, message, param: '', type: code } });
+function authSeedance(req) {
+	return req.headers.authorization === `Bearer ${opt.seedanceKey}` ? null
+		: [401, arkErr('AuthenticationError', 'The API key or AK/SK in the request is missing or invalid.')];
+}
+const viduErr = (code, reason, message) => ({ code, reason, message, metadata: {} });
+function authVidu(req) {
+	return req.headers.authorization === `Token ${opt.viduKey}` ? null
+		: [401, viduErr(401, 'Unauthorized', 'invalid api key')];
+}
+function authFal(req) {
+	return req.headers.authorization === `Key ${opt.falKey}` ? null
+		: [401, { detail: 'Authentication is required to access this application.' }];
+}
+function authReplicate(req) {
+	return req.headers.authorization === `Bearer ${opt.replicateKey}` ? null
+		: [401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 }];
+}
+const falDetail = (msg, type) => ({ detail: [{ loc: ['body', 'prompt'], msg, type }] });
+
 // ------------------------------------------------------------ upstream error shapes
 const errors = {
 	luma: {
@@ -263,6 +306,34 @@ const errors = {
 		// DashScope answers an unknown or expired task with UNKNOWN, not 404.
 		404: () => [200, { request_id: crypto.randomUUID(), output: { task_status: 'UNKNOWN' } }],
 	},
+	seedance: {
+		503: () => [503, arkErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
+		429: () => [429, arkErr('RateLimitExceeded.EndpointRPMExceeded', 'The request rate exceeds the endpoint limit.')],
+		400: (why) => [400, arkErr('InvalidParameter', `The parameter is invalid: ${why}`)],
+		moderation: () => [400, arkErr('InputTextSensitiveContentDetected', 'The request failed because the input text may contain sensitive information.')],
+		404: () => [404, arkErr('ResourceNotFound', 'The specified task is not found.')],
+	},
+	vidu: {
+		503: () => [503, viduErr(503, 'ServiceUnavailable', 'service unavailable, please retry later')],
+		429: () => [429, viduErr(429, 'TooManyRequests', 'too many requests')],
+		400: (why) => [400, viduErr(400, 'BadRequest', `Invalid request: ${why}`)],
+		moderation: () => [400, viduErr(400, 'AuditSubmitIllegal', 'the prompt did not pass the content audit')],
+		404: () => [404, viduErr(404, 'TaskNotFound', 'task not found')],
+	},
+	fal: {
+		503: () => [503, { detail: 'Service Unavailable' }],
+		429: () => [429, { detail: 'Too many requests' }],
+		400: (why) => [422, falDetail(`Invalid request: ${why}`, 'value_error')],
+		moderation: () => [422, falDetail('The content could not be processed because it contained material flagged by a content checker.', 'content_policy_violation')],
+		404: () => [404, { detail: 'Request not found' }],
+	},
+	replicate: {
+		503: () => [503, { title: 'Service Unavailable', detail: 'The service is temporarily unavailable.', status: 503 }],
+		429: () => [429, { title: 'Too Many Requests', detail: 'Request was throttled. Your rate limit resets in ~30s.', status: 429 }],
+		400: (why) => [422, { title: 'Input validation failed', detail: `- input: Invalid request: ${why}`, status: 422 }],
+		moderation: () => [422, { title: 'Input flagged', detail: 'The input or output was flagged as sensitive. Please try again with different inputs. (E005)', status: 422 }],
+		404: () => [404, { title: 'Not found', detail: 'The requested resource could not be found.', status: 404 }],
+	},
 };
 
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
@@ -298,6 +369,37 @@ function validate(provider, family, b) {
 		if (par.size !== undefined && (i2v || !/^\d+\*\d+$/.test(par.size))) return 'parameters.size is invalid';
 		if (par.resolution !== undefined && (!i2v || !['480P', '720P', '1080P'].includes(par.resolution))) return 'parameters.resolution is invalid';
 		if (par.duration !== undefined && par.duration !== 5) return 'parameters.duration must be 5';
+	} else if (provider === 'seedance') {
+		if (typeof b.model !== 'string') return 'model is required';
+		if (!Array.isArray(b.content) || !b.content.length) return 'content is required';
+		for (const c of b.content) {
+			if (c.type === 'text' && typeof c.text !== 'string') return 'content.text must be a string';
+			if (c.type === 'image_url' && (typeof c.image_url?.url !== 'string' || !['first_frame', 'last_frame', 'reference_image'].includes(c.role)))
+				return 'content.image_url needs url and role';
+			if (!['text', 'image_url'].includes(c.type)) return 'content.type is invalid';
+		}
+		const img = b.content.some((c) => c.type === 'image_url');
+		if (b.model.includes('-lite-i2v') && !img) return 'the i2v model needs an image';
+		if (b.model.includes('-lite-t2v') && img) return 'the t2v model takes no image';
+		const text = b.content.find((c) => c.type === 'text')?.text ?? '';
+		const dur = /--dur (\d+)/.exec(text);
+		if (dur && (Number(dur[1]) < 2 || Number(dur[1]) > 12)) return 'duration must be 2 to 12';
+		const rs = /--rs (\S+)/.exec(text);
+		if (rs && !['480p', '720p', '1080p'].includes(rs[1])) return 'resolution is invalid';
+	} else if (provider === 'vidu') {
+		if (typeof b.model !== 'string') return 'model is required';
+		if (family === 'img2video' && (!Array.isArray(b.images) || b.images.length !== 1)) return 'images must hold one image';
+		if (family === 'text2video' && typeof b.prompt !== 'string') return 'prompt is required';
+		if (family === 'img2video' && b.aspect_ratio !== undefined) return 'aspect_ratio is not accepted for img2video';
+		if (b.duration !== undefined && ![4, 5, 8].includes(b.duration)) return 'duration must be 4, 5 or 8';
+		if (b.resolution !== undefined && !['360p', '540p', '720p', '1080p'].includes(b.resolution)) return 'resolution is invalid';
+	} else if (provider === 'fal') {
+		if (typeof b.prompt !== 'string' && typeof b.image_url !== 'string') return 'prompt: field required';
+		if (family.includes('image-to-video') && typeof b.image_url !== 'string') return 'image_url: field required';
+		if (family.includes('text-to-video') && b.image_url !== undefined) return 'image_url: extra fields not permitted';
+	} else if (provider === 'replicate') {
+		if (!b.input || typeof b.input !== 'object') return 'input is required';
+		if (typeof b.input.prompt !== 'string') return 'input.prompt: prompt is required';
 	} else if (provider === 'minimax') {
 		if (typeof b.model !== 'string') return 'model is required';
 		if (typeof b.prompt !== 'string' && typeof b.first_frame_image !== 'string') return 'prompt is required';
@@ -472,6 +574,103 @@ function wanView(req, t) {
 	}
 	return v;
 }
+function seedanceView(req, t) {
+	const p = phase(t);
+	const now = Math.floor(Date.now() / 1000);
+	const v = { id: t.id, model: t.body.model, error: null, created_at: Math.floor(t.created.getTime() / 1000), updated_at: now };
+	if (p === 'running') {
+		v.status = t.script.pollStatus ?? (t.polls === 0 ? 'queued' : 'running');
+	} else if (p === 'succeed') {
+		v.status = 'succeeded';
+		v.content = { video_url: resultUrl(req, t) };
+		v.seed = 42; v.resolution = '720p'; v.ratio = '16:9'; v.duration = 5; v.framespersecond = 24;
+		v.usage = { completion_tokens: 108900, total_tokens: 108900 };
+	} else if (p === 'cancelled') {
+		v.status = 'cancelled';
+	} else {
+		v.status = 'failed';
+		v.error = p === 'moderation'
+			? { code: 'OutputVideoSensitiveContentDetected', message: 'The generated video may contain sensitive information.' }
+			: { code: 'InternalServiceError', message: 'The service encountered an unexpected internal error.' };
+	}
+	return v;
+}
+function viduView(req, t) {
+	const p = phase(t);
+	const v = { id: t.id, err_code: '', credits: 4, creations: [] };
+	if (p === 'running') {
+		v.state = t.script.pollStatus ?? (t.polls === 0 ? 'queueing' : 'processing');
+	} else if (p === 'succeed') {
+		v.state = 'success';
+		v.creations = [{ id: `c${t.id}`, url: resultUrl(req, t), cover_url: `${baseUrl(req)}/files/cover.jpg` }];
+	} else {
+		v.state = 'failed';
+		v.err_code = p === 'moderation' ? 'AuditFailed' : p === 'cancelled' ? 'TaskCanceled' : 'InternalError';
+	}
+	return v;
+}
+// fal: the app's owner/app prefix (the queue URLs drop the model's sub-path).
+const falApp = (model) => model.split('/').slice(0, 2).join('/');
+function falUrls(req, t) {
+	const u = `${baseUrl(req)}/${falApp(t.family)}/requests/${t.id}`;
+	return { response_url: u, status_url: `${u}/status`, cancel_url: `${u}/cancel` };
+}
+function falStatus(req, t) {
+	const p = phase(t);
+	if (p === 'running') {
+		const st = t.script.pollStatus ?? (t.polls === 0 ? 'IN_QUEUE' : 'IN_PROGRESS');
+		return { __status: 202, status: st, request_id: t.id, ...falUrls(req, t),
+			...(st === 'IN_QUEUE' ? { queue_position: 0 } : { logs: null }) };
+	}
+	const v = { status: 'COMPLETED', request_id: t.id, ...falUrls(req, t), logs: null, metrics: { inference_time: 1.5 } };
+	if (p === 'failed') {
+		v.error = 'Runner disconnected while processing the request';
+		v.error_type = 'runner_disconnected';
+	}
+	return v;
+}
+function falResult(req, res, id) {
+	const s = state.scripts.fal;
+	if (s.poll === '503') {
+		const [st, b] = errors.fal['503']();
+		return send(res, st, b);
+	}
+	if (s.poll === 'reset') return res.socket.destroy();
+	state.stats.results.fal++;
+	const t = state.tasks.get(`fal:${id}`);
+	if (!t) return send(res, 404, { detail: 'Request not found' });
+	const p = phase(t);
+	if (p === 'running') return send(res, 400, { detail: 'Request is still in progress' });
+	if (p === 'moderation')
+		return send(res, 422, falDetail('The content could not be processed because it contained material flagged by a content checker.', 'content_policy_violation'),
+			{ 'x-fal-error-type': 'content_policy_violation' });
+	if (p === 'failed') return send(res, 500, { detail: 'Runner disconnected' }, { 'x-fal-error-type': 'runner_disconnected' });
+	return send(res, 200, { video: { url: resultUrl(req, t), content_type: 'video/mp4', file_name: 'output.mp4',
+		file_size: fs.statSync(path.join(opt.media, opt.resultFile)).size }, seed: 42 });
+}
+function replicateView(req, t) {
+	const p = phase(t);
+	const u = `${baseUrl(req)}/v1/predictions/${t.id}`;
+	const v = { id: t.id, model: t.family, version: 'hidden', input: t.body.input, logs: '', output: null, error: null,
+		data_removed: false, created_at: t.created.toISOString(),
+		urls: { get: u, cancel: `${u}/cancel`, stream: `${baseUrl(req)}/stream/${t.id}`, web: `https://replicate.com/p/${t.id}` } };
+	if (p === 'running') {
+		v.status = t.script.pollStatus ?? (t.polls === 0 ? 'starting' : 'processing');
+	} else if (p === 'succeed') {
+		v.status = 'succeeded';
+		// Models differ: a URL, or a list of URLs.
+		v.output = t.body.input?.output_list ? [resultUrl(req, t)] : resultUrl(req, t);
+		v.metrics = { predict_time: 1.5, total_time: 2 };
+		v.completed_at = new Date().toISOString();
+	} else if (p === 'cancelled') {
+		v.status = 'canceled';
+	} else {
+		v.status = 'failed';
+		v.error = p === 'moderation' ? 'NSFW content detected. Try running it again, or try a different prompt.'
+			: 'Prediction failed: CUDA out of memory';
+	}
+	return v;
+}
 const klingOk = (data) => ({ code: 0, message: 'SUCCEED', request_id: crypto.randomUUID(), data });
 
 // ------------------------------------------------------------ handlers
@@ -480,7 +679,8 @@ function submit(provider, family, req, res, body) {
 	s.submissions[provider]++;
 	const ext = provider === 'kling' ? body?.external_task_id : undefined;
 	if (ext) s.byExternalId[ext] = (s.byExternalId[ext] ?? 0) + 1;
-	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt;
+	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt ??
+		body?.content?.find?.((c) => c.type === 'text')?.text;
 	if (typeof prompt === 'string') s.byPrompt[prompt] = (s.byPrompt[prompt] ?? 0) + 1;
 	const script = { ...state.scripts[provider] };
 	switch (script.submit) {
@@ -509,6 +709,9 @@ function submit(provider, family, req, res, body) {
 	const t = { provider, family, id: newId(provider), externalId: ext, body, script, polls: 0,
 		created: new Date() };
 	if (provider === 'minimax') t.fileId = String(300000000000 + state.seq);
+	if (provider === 'seedance') t.id = `cgt-2025${String(state.seq).padStart(6, '0')}-${crypto.randomBytes(3).toString('hex')}`;
+	if (provider === 'vidu') t.id = String(880000000000 + state.seq);
+	if (provider === 'replicate') t.id = crypto.randomBytes(13).toString('hex').slice(0, 26);
 	if (provider === 'veo') {
 		t.id = `models/${family}/operations/${crypto.randomBytes(6).toString('hex')}`;
 		t.fileKey = crypto.randomBytes(6).toString('hex');
@@ -522,6 +725,12 @@ function submit(provider, family, req, res, body) {
 	if (provider === 'runway') return send(res, 200, { id: t.id });
 	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
 	if (provider === 'wan') return send(res, 200, { request_id: crypto.randomUUID(), output: { task_id: t.id, task_status: 'PENDING' } });
+	if (provider === 'seedance') return send(res, 200, { id: t.id });
+	if (provider === 'vidu') return send(res, 200, { task_id: t.id, state: 'created', model: body.model, prompt: body.prompt ?? '',
+		images: body.images ?? [], duration: body.duration ?? 4, seed: body.seed ?? 0, resolution: body.resolution ?? '720p',
+		movement_amplitude: body.movement_amplitude ?? 'auto', credits: 4, created_at: t.created.toISOString() });
+	if (provider === 'fal') return send(res, 200, { status: 'IN_QUEUE', request_id: t.id, ...falUrls(req, t), queue_position: 0 });
+	if (provider === 'replicate') return send(res, 201, { ...replicateView(req, t), status: 'starting' });
 	return send(res, 200, klingOk({ task_id: t.id, task_status: 'submitted',
 		task_info: ext ? { external_task_id: ext } : {}, created_at: t.created.getTime(),
 		updated_at: t.created.getTime() }));
@@ -533,11 +742,14 @@ function task(provider, id, req, res, view) {
 		const [st, b] = errors[provider][404]();
 		return send(res, st, b);
 	}
-	if (req.method === 'DELETE') {
+	if (req.method === 'DELETE' || req.cancel) {
 		state.stats.cancels[provider]++;
 		if (provider === 'luma') state.tasks.delete(`${provider}:${id}`);
 		else t.script = { ...t.script, final: 'cancelled', pollsUntilDone: 0 };
-		res.writeHead(204);
+		if (provider === 'fal') return send(res, 202, { status: 'CANCELLATION_REQUESTED' });
+		if (provider === 'replicate') return send(res, 200, replicateView(req, t));
+		if (provider === 'vidu') return send(res, 200, {});
+		res.writeHead(provider === 'seedance' ? 200 : 204);
 		return res.end();
 	}
 	// The provider's current script (not the task's): a test can break polls
@@ -552,7 +764,10 @@ function task(provider, id, req, res, view) {
 	}
 	state.stats.polls[provider]++;
 	t.polls++;
-	return send(res, 200, view(req, t));
+	const v = view(req, t);
+	const st = v.__status ?? 200;
+	delete v.__status;
+	return send(res, st, v);
 }
 
 function files(req, res, name) {
@@ -603,11 +818,16 @@ function route(req, res, body) {
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
 	else if (p.startsWith('/api/v1/')) provider = 'wan';
+	else if (p.startsWith('/api/v3/')) provider = 'seedance';
+	else if (p.startsWith('/ent/v2/')) provider = 'vidu';
+	else if (p.startsWith('/fal-ai/')) provider = 'fal';
+	else if (p.startsWith('/v1/models/') || p.startsWith('/v1/predictions')) provider = 'replicate';
 	else if (p.startsWith('/v1beta/')) provider = 'veo';
 	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo };
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo,
+		seedance: authSeedance, vidu: authVidu, fal: authFal, replicate: authReplicate };
 	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
@@ -641,6 +861,35 @@ function route(req, res, body) {
 			return submit('wan', 'video', req, res, body);
 		}
 		if (req.method === 'GET' && (m = /^\/api\/v1\/tasks\/([^/]+)$/.exec(p))) return task('wan', m[1], req, res, wanView);
+	} else if (provider === 'seedance') {
+		if (req.method === 'POST' && p === '/api/v3/contents/generations/tasks') return submit('seedance', 'video', req, res, body);
+		if ((m = /^\/api\/v3\/contents\/generations\/tasks\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
+			return task('seedance', m[1], req, res, seedanceView);
+	} else if (provider === 'vidu') {
+		if (req.method === 'POST' && (m = /^\/ent\/v2\/(img2video|text2video)$/.exec(p))) return submit('vidu', m[1], req, res, body);
+		if (req.method === 'GET' && (m = /^\/ent\/v2\/tasks\/([^/]+)\/creations$/.exec(p))) return task('vidu', m[1], req, res, viduView);
+		if (req.method === 'POST' && (m = /^\/ent\/v2\/tasks\/([^/]+)\/cancel$/.exec(p))) {
+			req.cancel = true;
+			return task('vidu', m[1], req, res, viduView);
+		}
+	} else if (provider === 'fal') {
+		if (req.method === 'GET' && (m = /^\/(fal-ai\/[^/]+)\/requests\/([^/]+)\/status$/.exec(p)))
+			return task('fal', m[2], req, res, falStatus);
+		if (req.method === 'PUT' && (m = /^\/(fal-ai\/[^/]+)\/requests\/([^/]+)\/cancel$/.exec(p))) {
+			req.cancel = true;
+			return task('fal', m[2], req, res, falStatus);
+		}
+		if (req.method === 'GET' && (m = /^\/(fal-ai\/[^/]+)\/requests\/([^/]+)$/.exec(p))) return falResult(req, res, m[2]);
+		if (req.method === 'POST' && /^\/fal-ai\/[a-z0-9._/-]+$/.test(p) && !p.includes('/requests/'))
+			return submit('fal', p.slice(1), req, res, body);
+	} else if (provider === 'replicate') {
+		if (req.method === 'POST' && (m = /^\/v1\/models\/([a-z0-9._-]+\/[a-z0-9._-]+)\/predictions$/.exec(p)))
+			return submit('replicate', m[1], req, res, body);
+		if (req.method === 'GET' && (m = /^\/v1\/predictions\/([a-z0-9]+)$/.exec(p))) return task('replicate', m[1], req, res, replicateView);
+		if (req.method === 'POST' && (m = /^\/v1\/predictions\/([a-z0-9]+)\/cancel$/.exec(p))) {
+			req.cancel = true;
+			return task('replicate', m[1], req, res, replicateView);
+		}
 	} else if (provider === 'minimax') {
 		if (req.method === 'POST' && p === '/v1/video_generation') return submit('minimax', 'video', req, res, body);
 		if (req.method === 'GET' && p === '/v1/query/video_generation')

@@ -9,7 +9,10 @@
  * refused connection, a missing or wrong key, an expired or non-video
  * result; MiniMax's files/retrieve step and its 200-with-base_resp errors;
  * DashScope's async header and its UNKNOWN (expired) tasks; Veo's operation
- * names, its done/error/response shapes and the keyed file download.
+ * names, its done/error/response shapes and the keyed file download;
+ * Seedance (BytePlus Ark) and Vidu on their own APIs, and the aggregator
+ * routes: MiniMax through fal's queue (202 status polls, the result step)
+ * and Luma through Replicate's predictions, with the aggregators' keys.
  * Bounded: calls time out after 1.5 s, the fake is killed by pid.
  * Run by tests/integration/adapters_fake.sh (needs node 20).
  */
@@ -78,16 +81,22 @@ static int start_fake(void **state)
 	alarm(0);
 	fclose(f);
 
+	A = arena_new(1 << 16);
 	setenv("DOITONG_FAKE_LUMA", "luma-test-key", 1);
 	setenv("DOITONG_FAKE_RUNWAY", "runway-test-key", 1);
 	setenv("DOITONG_FAKE_KLING", "AK_fake:SK_fake", 1);
 	setenv("DOITONG_FAKE_MINIMAX", "minimax-test-key", 1);
 	setenv("DOITONG_FAKE_WAN", "wan-test-key", 1);
 	setenv("DOITONG_FAKE_VEO", "veo-test-key", 1);
+	setenv("DOITONG_FAKE_SEEDANCE", "seedance-test-key", 1);
+	setenv("DOITONG_FAKE_VIDU", "vidu-test-key", 1);
+	setenv("DOITONG_FAL_KEY", "fal-test-key", 1);
+	setenv("DOITONG_REPLICATE_KEY", "replicate-test-key", 1);
+	setenv("DOITONG_FAL_URL", arena_printf(A, "http://127.0.0.1:%d", fake_port), 1);
+	setenv("DOITONG_REPLICATE_URL", arena_printf(A, "http://127.0.0.1:%d/v1", fake_port), 1);
 	setenv("DOITONG_FAKE_WRONG", "wrong-key", 1);
 	unsetenv("DOITONG_FAKE_NONE");
 	task_call_timeout_ms = 1500;
-	A = arena_new(1 << 16);
 	H = http_client_new();
 	snprintf(media, sizeof media, "/tmp/doitong-adapters-XXXXXX");
 	assert_non_null(mkdtemp(media));
@@ -177,6 +186,10 @@ static const char *base_for(const char *provider)
 		return arena_printf(A, "http://127.0.0.1:%d/api/v1", fake_port);
 	if (!strcmp(provider, "veo"))
 		return arena_printf(A, "http://127.0.0.1:%d/v1beta", fake_port);
+	if (!strcmp(provider, "seedance"))
+		return arena_printf(A, "http://127.0.0.1:%d/api/v3", fake_port);
+	if (!strcmp(provider, "vidu"))
+		return arena_printf(A, "http://127.0.0.1:%d/ent/v2", fake_port);
 	return arena_printf(A, "http://127.0.0.1:%d", fake_port);
 }
 
@@ -189,6 +202,8 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 			    : !strcmp(provider, "minimax") ? "MiniMax-Hailuo-02"
 			    : !strcmp(provider, "wan") ? "wan2.2-t2v-plus"
 			    : !strcmp(provider, "veo") ? "veo-3.0-generate-001"
+			    : !strcmp(provider, "seedance") ? "seedance-1-0-pro-250528"
+			    : !strcmp(provider, "vidu") ? "vidu2.0"
 			    : "kling-v1-6";
 	const char *opts = !strcmp(provider, "minimax")
 			   ? "{\"duration\":\"6\",\"resolution\":\"768p\",\"promptOptimizer\":false}"
@@ -196,6 +211,10 @@ static void job_for(const char *provider, const char *id, const char *key_env, c
 			   ? "{\"duration\":\"5\",\"resolution\":\"480p\",\"promptExtend\":false,\"seed\":42}"
 			   : !strcmp(provider, "veo")
 			   ? "{\"duration\":\"8\",\"aspectRatio\":\"16:9\",\"resolution\":\"720p\",\"enhancePrompt\":true}"
+			   : !strcmp(provider, "seedance")
+			   ? "{\"duration\":5,\"resolution\":\"720p\",\"aspectRatio\":\"16:9\",\"seed\":42,\"cameraFixed\":false}"
+			   : !strcmp(provider, "vidu")
+			   ? "{\"duration\":\"4\",\"resolution\":\"720p\",\"aspectRatio\":\"16:9\",\"movementAmplitude\":\"auto\"}"
 			   : "{\"duration\":\"5\",\"aspectRatio\":\"16:9\"}";
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"VIDEO\",\"provider\":\"%s\",\"adapter\":\"%s\","
@@ -218,7 +237,44 @@ static const char *key_env(const char *provider)
 	       : !strcmp(provider, "runway") ? "DOITONG_FAKE_RUNWAY"
 	       : !strcmp(provider, "minimax") ? "DOITONG_FAKE_MINIMAX"
 	       : !strcmp(provider, "wan") ? "DOITONG_FAKE_WAN"
-	       : !strcmp(provider, "veo") ? "DOITONG_FAKE_VEO" : "DOITONG_FAKE_KLING";
+	       : !strcmp(provider, "veo") ? "DOITONG_FAKE_VEO"
+	       : !strcmp(provider, "seedance") ? "DOITONG_FAKE_SEEDANCE"
+	       : !strcmp(provider, "vidu") ? "DOITONG_FAKE_VIDU" : "DOITONG_FAKE_KLING";
+}
+
+/* The provider each aggregator runs in these tests, and its model id. */
+#define FAL_PROVIDER "minimax"
+#define FAL_MODEL "fal-ai/minimax/hailuo-02/standard/text-to-video"
+#define REPLICATE_PROVIDER "luma"
+#define REPLICATE_MODEL "luma/ray"
+
+/* A job of `name`: a provider, or "fal"/"replicate" for the provider routed
+ * through that aggregator (its vendor key env is never read). */
+static void job_named(const char *name, const char *id, const char *key, const char *extra,
+		      struct job *job)
+{
+	if (!strcmp(name, "fal"))
+		job_for(FAL_PROVIDER, id, key, arena_printf(A, "\"route\":\"fal\",\"falModel\":\"%s\"%s%s",
+							     FAL_MODEL, *extra ? "," : "", extra), job);
+	else if (!strcmp(name, "replicate"))
+		job_for(REPLICATE_PROVIDER, id, key,
+			arena_printf(A, "\"route\":\"replicate\",\"replicateModel\":\"%s\"%s%s",
+				     REPLICATE_MODEL, *extra ? "," : "", extra), job);
+	else
+		job_for(name, id, key, extra, job);
+}
+
+static const char *adapter_of(const char *name)
+{
+	return !strcmp(name, "fal") ? FAL_PROVIDER : !strcmp(name, "replicate") ? REPLICATE_PROVIDER
+										     : name;
+}
+
+/* The aggregator's own key variable, or NULL for a vendor. */
+static const char *route_key_env(const char *name)
+{
+	return !strcmp(name, "fal") ? "DOITONG_FAL_KEY"
+	       : !strcmp(name, "replicate") ? "DOITONG_REPLICATE_KEY" : NULL;
 }
 
 static void expect_failed(const struct provider_outcome *o, enum provider_fault fault,
@@ -253,12 +309,14 @@ static bool media_empty(void)
 /* submit -> running -> completed, with the stored file and metadata. */
 static void happy_path(const char *provider)
 {
-	const struct provider_adapter *ad = provider_find(provider);
+	const struct provider_adapter *ad = provider_find(adapter_of(provider));
 	assert_non_null(ad);
 	script(arena_printf(A, "{\"provider\":\"%s\",\"pollsUntilDone\":2}", provider));
 	struct job job;
 	const char *id = arena_printf(A, "gen_%s_ok", provider);
-	job_for(provider, id, key_env(provider), "", &job);
+	/* a routed job's vendor key is wrong on purpose: never read */
+	job_named(provider, id, route_key_env(provider) ? "DOITONG_FAKE_WRONG" : key_env(provider), "",
+		  &job);
 	struct provider_outcome o;
 	ad->submit(&job, &ctx, &o);
 	if (o.kind != PROVIDER_SUBMITTED)
@@ -302,6 +360,10 @@ static void happy_path(const char *provider)
 	if (!strcmp(provider, "veo")) {
 		assert_null(json_object_get(h, "authorization"));
 		assert_string_equal(json_string_value(json_object_get(h, "x-goog-api-key")), "<redacted>");
+	} else if (!strcmp(provider, "vidu")) {
+		assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Token <redacted>");
+	} else if (!strcmp(provider, "fal")) {
+		assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Key <redacted>");
 	} else {
 		assert_string_equal(json_string_value(json_object_get(h, "authorization")), "Bearer <redacted>");
 	}
@@ -358,6 +420,59 @@ static void happy_path(const char *provider)
 		assert_int_equal(strncmp(json_string_value(json_object_get(dl, "path")), "/v1beta/files/", 14), 0);
 		assert_string_equal(json_string_value(json_object_get(json_object_get(dl, "headers"),
 								      "x-goog-api-key")), "<redacted>");
+	} else if (!strcmp(provider, "seedance")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/api/v3/contents/generations/tasks");
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "seedance-1-0-pro-250528");
+		assert_string_equal(json_string_value(task_json_path(b, "content.0.type")), "text");
+		assert_string_equal(json_string_value(task_json_path(b, "content.0.text")),
+				    "a red fox --rs 720p --rt 16:9 --dur 5 --seed 42 --cf false");
+		assert_string_equal(json_string_value(task_json_path(b, "content.1.image_url.url")),
+				    "https://img.example/fox.png");
+		assert_string_equal(json_string_value(task_json_path(b, "content.1.role")), "first_frame");
+		json_t *poll = json_array_get(json_object_get(s, "requests"), 1);
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "/api/v3/contents/generations/tasks/%s", job.upstream_task_id));
+	} else if (!strcmp(provider, "vidu")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/ent/v2/img2video");
+		assert_string_equal(json_string_value(json_object_get(b, "model")), "vidu2.0");
+		assert_string_equal(json_string_value(task_json_path(b, "images.0")), "https://img.example/fox.png");
+		assert_int_equal(json_integer_value(json_object_get(b, "duration")), 4);
+		assert_string_equal(json_string_value(json_object_get(b, "resolution")), "720p");
+		assert_string_equal(json_string_value(json_object_get(b, "movement_amplitude")), "auto");
+		assert_null(json_object_get(b, "aspect_ratio"));  /* text2video only */
+		json_t *poll = json_array_get(json_object_get(s, "requests"), 1);
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "/ent/v2/tasks/%s/creations", job.upstream_task_id));
+	} else if (!strcmp(provider, "fal")) {
+		/* with an image, the model's image-to-video sibling */
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    "/fal-ai/minimax/hailuo-02/standard/image-to-video");
+		assert_string_equal(json_string_value(json_object_get(b, "prompt")), "a red fox");
+		assert_string_equal(json_string_value(json_object_get(b, "image_url")),
+				    "https://img.example/fox.png");
+		assert_string_equal(json_string_value(json_object_get(b, "duration")), "6");
+		assert_true(json_is_false(json_object_get(b, "prompt_optimizer")));
+		/* status polls on owner/app only, then the result step */
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		const char *sp = arena_printf(A, "/fal-ai/minimax/requests/%s", job.upstream_task_id);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
+				    arena_printf(A, "%s/status", sp));
+		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 3), "path")), sp);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "results"), "fal")), 1);
+		assert_int_equal(stat_of("submissions", "minimax"), 0);
+	} else if (!strcmp(provider, "replicate")) {
+		assert_string_equal(json_string_value(json_object_get(r, "path")), "/v1/models/luma/ray/predictions");
+		assert_string_equal(json_string_value(task_json_path(b, "input.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "input.start_image_url")),
+				    "https://img.example/fox.png");
+		assert_int_equal(json_integer_value(task_json_path(b, "input.duration")), 5);
+		assert_string_equal(json_string_value(task_json_path(b, "input.aspect_ratio")), "16:9");
+		json_t *poll = json_array_get(json_object_get(s, "requests"), 1);
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "/v1/predictions/%s", job.upstream_task_id));
+		assert_int_equal(stat_of("submissions", "luma"), 0);
 	} else if (!strcmp(provider, "wan")) {
 		assert_string_equal(json_string_value(json_object_get(r, "path")),
 				    "/api/v1/services/aigc/video-generation/video-synthesis");
@@ -389,6 +504,10 @@ static void kling_ok(void **state) { (void)state; happy_path("kling"); }
 static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
 static void wan_ok(void **state) { (void)state; happy_path("wan"); }
 static void veo_ok(void **state) { (void)state; happy_path("veo"); }
+static void seedance_ok(void **state) { (void)state; happy_path("seedance"); }
+static void vidu_ok(void **state) { (void)state; happy_path("vidu"); }
+static void fal_ok(void **state) { (void)state; happy_path("fal"); }
+static void replicate_ok(void **state) { (void)state; happy_path("replicate"); }
 
 /* Veo refuses an image URL before any request (the Gemini API takes images
  * inline only), and its file download is refused without the key. */
@@ -483,12 +602,17 @@ struct special {
 	const char *us_503;     /* upstream_status of a 503 */
 	int retry_429;          /* retry_seconds of a 429 (-1: any) */
 	const char *us_wrong;   /* upstream_status of a wrong key */
+	bool cancel;            /* the adapter has a cancel */
 };
 
 static const struct special specials[] = {
-	{ "minimax", "503 1013", 10, "1004" },
-	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey" },
-	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID" },
+	{ "minimax", "503 1013", 10, "1004", false },
+	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey", false },
+	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID", false },
+	{ "seedance", "503 ServiceUnavailable", 7, "401 AuthenticationError", true },
+	{ "vidu", "503 ServiceUnavailable", 7, "401 Unauthorized", true },
+	{ "fal", "503", 7, "401", false },          /* MiniMax through fal */
+	{ "replicate", "503", 7, "401", true },     /* Luma through Replicate */
 };
 
 static void special_submit_failures(void **state)
@@ -497,11 +621,11 @@ static void special_submit_failures(void **state)
 	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
 		const struct special *sp = &specials[i];
 		const char *p = sp->provider;
-		const struct provider_adapter *ad = provider_find(p);
+		const struct provider_adapter *ad = provider_find(adapter_of(p));
 		assert_non_null(ad);
 		struct job job;
 		struct provider_outcome o;
-		job_for(p, "gen_sfail", key_env(p), "", &job);
+		job_named(p, "gen_sfail", key_env(p), "", &job);
 
 		script(arena_printf(A, "{\"provider\":\"%s\",\"submit\":\"503\"}", p));
 		ad->submit(&job, &ctx, &o);
@@ -534,15 +658,23 @@ static void special_submit_failures(void **state)
 		assert_null(ad->reconcile);  /* no client id upstream: nothing to look up */
 
 		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
-		job_for(p, "gen_sfail", "DOITONG_FAKE_WRONG", "", &job);
+		const char *rk = route_key_env(p);
+		const char *saved = rk ? arena_strdup(A, getenv(rk)) : NULL;
+		if (rk)
+			setenv(rk, "wrong-key", 1);
+		job_named(p, "gen_sfail", "DOITONG_FAKE_WRONG", "", &job);
 		ad->submit(&job, &ctx, &o);
 		expect_failed(&o, FAULT_UPSTREAM, sp->us_wrong);
 		assert_int_equal(stat_of("unauthorized", p), 1);
 
-		job_for(p, "gen_sfail", "DOITONG_FAKE_NONE", "", &job);
+		if (rk)
+			unsetenv(rk);
+		job_named(p, "gen_sfail", "DOITONG_FAKE_NONE", "", &job);
 		ad->submit(&job, &ctx, &o);
 		expect_failed(&o, FAULT_UPSTREAM, "no key");
 		assert_int_equal(stat_of("submissions", p), 0);
+		if (rk)
+			setenv(rk, saved, 1);
 	}
 	assert_true(media_empty());
 }
@@ -554,13 +686,13 @@ static void special_poll_failures(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(specials); i++) {
 		const char *p = specials[i].provider;
-		const struct provider_adapter *ad = provider_find(p);
+		const struct provider_adapter *ad = provider_find(adapter_of(p));
 		struct job job;
 		struct provider_outcome o;
 		static const char *const finals[] = { "failed", "moderation" };
 		for (size_t f = 0; f < 2; f++) {
 			script(arena_printf(A, "{\"provider\":\"%s\",\"final\":\"%s\"}", p, finals[f]));
-			job_for(p, "gen_spf", key_env(p), "", &job);
+			job_named(p, "gen_spf", key_env(p), "", &job);
 			ad->submit(&job, &ctx, &o);
 			assert_int_equal(o.kind, PROVIDER_SUBMITTED);
 			job.upstream_task_id = o.task_id;
@@ -570,7 +702,7 @@ static void special_poll_failures(void **state)
 		static const char *const results[] = { "expired", "html" };
 		for (size_t r = 0; r < 2; r++) {
 			script(arena_printf(A, "{\"provider\":\"%s\",\"result\":\"%s\"}", p, results[r]));
-			job_for(p, "gen_sdl", key_env(p), "", &job);
+			job_named(p, "gen_sdl", key_env(p), "", &job);
 			ad->submit(&job, &ctx, &o);
 			job.upstream_task_id = o.task_id;
 			ad->poll(&job, &ctx, &o);
@@ -578,7 +710,7 @@ static void special_poll_failures(void **state)
 			assert_true(media_empty());
 		}
 		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
-		job_for(p, "gen_spr", key_env(p), "", &job);
+		job_named(p, "gen_spr", key_env(p), "", &job);
 		ad->submit(&job, &ctx, &o);
 		assert_int_equal(o.kind, PROVIDER_SUBMITTED);
 		job.upstream_task_id = o.task_id;
@@ -594,7 +726,23 @@ static void special_poll_failures(void **state)
 		ad->poll(&job, &ctx, &o);
 		assert_int_equal(o.kind, PROVIDER_COMPLETED);
 		unlink(o.path);
-		assert_null(ad->cancel);
+		if (!specials[i].cancel) {
+			assert_null(ad->cancel);
+			continue;
+		}
+		/* cancel reaches the upstream (the aggregator for a routed job) */
+		script(arena_printf(A, "{\"provider\":\"%s\",\"pollsUntilDone\":5}", p));
+		job_named(p, "gen_scancel", key_env(p), "", &job);
+		ad->submit(&job, &ctx, &o);
+		assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+		job.upstream_task_id = o.task_id;
+		ad->cancel(&job, &ctx, &o);
+		assert_int_equal(stat_of("cancels", p), 1);
+		ad->poll(&job, &ctx, &o);
+		expect_failed(&o, FAULT_UPSTREAM, NULL);
+		/* Vidu documents no cancelled state: its cancelled task reads failed */
+		if (strcmp(p, "vidu") && !strstr(o.message, "cancelled"))
+			fail_msg("%s: %s (%s)", p, o.message, o.upstream_status);
 	}
 }
 
@@ -846,6 +994,10 @@ int main(void)
 		cmocka_unit_test_setup(wan_t2v_and_unknown, fresh),
 		cmocka_unit_test_setup(veo_ok, fresh),
 		cmocka_unit_test_setup(veo_inline_image_and_keyed_file, fresh),
+		cmocka_unit_test_setup(seedance_ok, fresh),
+		cmocka_unit_test_setup(vidu_ok, fresh),
+		cmocka_unit_test_setup(fal_ok, fresh),
+		cmocka_unit_test_setup(replicate_ok, fresh),
 		cmocka_unit_test_setup(special_submit_failures, fresh),
 		cmocka_unit_test_setup(special_poll_failures, fresh),
 		cmocka_unit_test_setup(kling_text2video, fresh),

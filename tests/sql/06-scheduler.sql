@@ -34,13 +34,13 @@ SELECT results_eq(format($$SELECT lease_owner, lease_until FROM internal.generat
                   'the lease is the worker and now + lease seconds');
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((:'c1'::jsonb)->0) k),
           ARRAY['accountId','adapter','attemptStartedAt','attempts','autoSelected','awaitingSubmit','baseUrl','createdAt',
-                'effectiveOptions','id','input','keyEnv','model','options',
-                'pollInterval','progress','provider','route','startedAt','status','submitInFlight','testMode','timeLimit',
+                'effectiveOptions','falModel','id','input','keyEnv','model','options',
+                'pollInterval','progress','provider','replicateModel','route','startedAt','status','submitInFlight','testMode','timeLimit',
                 'type','upstreamModel','upstreamTaskId','webhookUrl'],
           'claim element fields');
 SELECT is(((:'c1'::jsonb)->0) - 'accountId' - 'id' - 'createdAt',
           '{"type":"AUDIO","input":{"text":"one"},"model":"eleven_multilingual_v2","route":"direct","status":"PENDING",
-            "awaitingSubmit":true,"attemptStartedAt":null,"baseUrl":null,"keyEnv":"DOITONG_ELEVENLABS_KEY",
+            "awaitingSubmit":true,"attemptStartedAt":null,"baseUrl":null,"keyEnv":"DOITONG_ELEVENLABS_KEY","falModel":null,"replicateModel":null,
             "adapter":"elevenlabs","options":{},"attempts":0,"progress":0,"provider":"elevenlabs","testMode":false,
             "startedAt":null,"timeLimit":120,"webhookUrl":null,"autoSelected":false,"pollInterval":1,
             "upstreamModel":"eleven_multilingual_v2","submitInFlight":false,"upstreamTaskId":null,
