@@ -2,7 +2,8 @@
 # tests/lint.sh - the house style's banned calls (STYLE B2, as curl's
 # checksrc does): sprintf, strcpy, strcat, atoi, atol and gets in src/, and
 # PQexec with anything but a string literal (the migration runner, which
-# executes trusted SQL files, is the one exception). Also `make lint`.
+# executes trusted SQL files, is the one exception); every SQL file in the
+# install list and every setting in the configuration reference. Also `make lint`.
 set -euo pipefail
 src=${DOITONG_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)}
 cd "$src"
@@ -19,5 +20,28 @@ if grep -nE 'PQexec\([^,]+,[[:space:]]*[^"[:space:]]' src/*/*.c | grep -v '^src/
 else
 	echo "ok - PQexec only with literal statements (and the migration runner)"
 fi
-echo "lint: $((2 - failed)) passed, $failed failed"
+# Installation: every SQL file is installed (Makefile.am lists them one by one).
+missing=$(for f in sql/grants.sql sql/*/*.sql; do grep -qF "$f" Makefile.am || echo "$f"; done)
+if [[ -n $missing ]]; then
+	printf '%s\n' "$missing"
+	echo "not ok - SQL files missing from nobase_dist_sql_DATA in Makefile.am (make install would leave them out)"
+	failed=$((failed + 1))
+else
+	echo "ok - every SQL file is in Makefile.am's install list"
+fi
+# The configuration reference: every setting of src/common/config.c's table
+# is in the example file (with its default) and in doitong.conf(5).
+missing=$(sed -n 's/^[[:space:]]*S("\([a-z_]*\)", SETTING_.*/\1/p' src/common/config.c |
+	while read -r key; do
+		grep -qE "^#?$key =( |$)" etc/doitong.conf.example || echo "$key (etc/doitong.conf.example)"
+		grep -qE "^\.BR $key " man/doitong.conf.5 || echo "$key (man/doitong.conf.5)"
+	done)
+if [[ -n $missing ]]; then
+	printf '%s\n' "$missing"
+	echo "not ok - settings missing from the configuration reference"
+	failed=$((failed + 1))
+else
+	echo "ok - every setting is in etc/doitong.conf.example and man/doitong.conf.5"
+fi
+echo "lint: $((4 - failed)) passed, $failed failed"
 ((failed == 0))

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/config.h"
 #include "common/util.h"
 
 enum flag_kind {
@@ -138,7 +139,7 @@ const char *admin_usage(void)
 	if (n < sizeof usage_buf)
 		snprintf(usage_buf + n, sizeof usage_buf - n,
 			 "\nThe database is DOITONG_DSN or `dsn` in the configuration file\n"
-			 "(DOITONG_CONFIG, default /etc/doitong/doitong.conf).\n"
+			 "(DOITONG_CONFIG, default " CONFIG_DEFAULT_PATH ").\n"
 			 "doitong-admin COMMAND --help describes a command.\n"
 			 "Exit status: 0 success, 1 failure, 2 bad usage.\n");
 	return usage_buf;

@@ -12,9 +12,6 @@
 
 #include "common/util.h"
 
-#ifndef DOITONG_SYSCONFDIR
-#define DOITONG_SYSCONFDIR "/etc"
-#endif
 #ifndef DOITONG_SQLDIR
 #define DOITONG_SQLDIR "/usr/share/doitong/sql"
 #endif
@@ -203,7 +200,7 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 	const char *path = getenv("DOITONG_CONFIG");
 	bool required = path && *path;
 	if (!required)
-		path = DOITONG_SYSCONFDIR "/doitong/doitong.conf";
+		path = CONFIG_DEFAULT_PATH;
 	if (load_file(cfg, path, required, err, errlen))
 		return -1;
 

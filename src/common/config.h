@@ -1,6 +1,6 @@
 /*
  * config.h - Doitong's settings: one file (DOITONG_CONFIG, default
- * /etc/doitong/doitong.conf) of `key = value` lines, each overridable by the
+ * CONFIG_DEFAULT_PATH, i.e. $(sysconfdir)/doitong/doitong.conf) of `key = value` lines, each overridable by the
  * environment variable DOITONG_<KEY in upper case>. Loaded once at start-up;
  * a bad value stops start-up with a message naming the setting.
  */
@@ -9,6 +9,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#ifndef DOITONG_SYSCONFDIR
+#define DOITONG_SYSCONFDIR "/etc"
+#endif
+/* The configuration file read when DOITONG_CONFIG is unset (a literal, so
+ * that usage texts can name it). */
+#define CONFIG_DEFAULT_PATH DOITONG_SYSCONFDIR "/doitong/doitong.conf"
 
 struct config {
 	char *dsn;            /* libpq conninfo or URI */

@@ -49,7 +49,7 @@ static const char usage_text[] =
 	"  --loop   run as a daemon woken by LISTEN/NOTIFY and a 1 second tick\n"
 	"  --help   show this help\n"
 	"\n"
-	"Settings come from DOITONG_CONFIG (default /etc/doitong/doitong.conf) and\n"
+	"Settings come from DOITONG_CONFIG (default " CONFIG_DEFAULT_PATH ") and\n"
 	"DOITONG_* environment variables (DOITONG_DSN, DOITONG_MEDIA_DIR, ...).\n";
 
 /* mkdir -p path with mode for the directories it creates. */

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# tests/integration/upgrade.sh - upgrading a database that holds data from the
+# previous release layout. In a database of its own on the stack's cluster:
+#  1. doitong-admin migrate with the SQL tree of commit 658bcd9 (migrations
+#     000001-000007, before breakers, fallback and webhooks), and data made
+#     through that release's functions (its tests/sql/helpers.sql): accounts,
+#     keys, generations in every state, their ledger;
+#  2. migrate --status with the current tree shows 7 applied, 1 pending;
+#  3. migrate with the current tree: data intact (counts, each wallet equals
+#     its ledger), new columns defaulted sensibly (awaiting_submit false for
+#     every generation past PENDING), status 8 applied, a second migrate
+#     applies nothing;
+#  4. the current api on the upgraded data: the old PENDING job is claimed
+#     and completed through api.jobs_claim / api.jobs_report, and settles.
+# Needs the git history (git archive); the database is dropped at exit.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PREVIOUS=658bcd9
+it_init upgrade
+command -v git >/dev/null || it_abort "git is needed (the previous release's SQL comes from the history)"
+# shellcheck disable=SC2119 # (the cluster)
+it_stack_up
+
+DB=doitong_upgrade_$$
+DSN=${DOITONG_DSN%/*}/$DB
+[[ $DSN == postgresql://*/"$DB" ]] || it_abort "unexpected DOITONG_DSN $DOITONG_DSN"
+q() { psql "$DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+admin_with() { # SQL-DIR ARGS...
+	local dir=$1
+	shift
+	DOITONG_DSN=$DSN DOITONG_SQL_DIR=$dir timeout 120 "$DOITONG_BUILD_DIR/doitong-admin" "$@"
+}
+drop_db() { psql "$DOITONG_DSN" -XAtq -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true; }
+trap 'rc=$?; drop_db; (exit $rc); it_finish' EXIT
+
+OLD=$IT_TMP/old
+mkdir -p "$OLD"
+git -C "$DOITONG_SRC_DIR" archive "$PREVIOUS" sql tests/sql/helpers.sql | tar -x -C "$OLD" ||
+	it_abort "git archive $PREVIOUS failed (a source tree without its git history?)"
+psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB" >/dev/null ||
+	it_abort "could not create database $DB"
+
+# --- 1. the previous release ------------------------------------------------------
+out=$(admin_with "$OLD/sql" migrate 2>&1) || it_abort "migrate with $PREVIOUS's SQL failed: $out"
+assert_match "previous release: 7 migrations applied" '^7 migration\(s\) applied' "$(tail -1 <<<"$out")"
+psql "$DSN" -Xq -v ON_ERROR_STOP=1 -f "$OLD/tests/sql/helpers.sql" >/dev/null || it_abort "old helpers.sql failed"
+q "CREATE TABLE public.it_gen (id text, status text);
+   DO \$\$
+   DECLARE a text; st text;
+   BEGIN
+     FOR i IN 1..3 LOOP
+       SELECT account_id INTO a FROM tests.make_account('PRO', 1000 * i);
+       FOREACH st IN ARRAY ARRAY['PENDING','PROCESSING','COMPLETED','FAILED','CANCELLED'] LOOP
+         INSERT INTO public.it_gen VALUES (tests.generation_in_state(a, st), st);
+       END LOOP;
+     END LOOP;
+   END \$\$;" || it_abort "could not create data through $PREVIOUS's functions"
+snapshot() {
+	q "SELECT (SELECT count(*) FROM internal.accounts) || ' accounts, '
+	       || (SELECT count(*) FROM internal.api_keys) || ' keys, '
+	       || (SELECT count(*) FROM internal.credit_ledger) || ' ledger rows, '
+	       || (SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+	             FROM (SELECT status, count(*) n FROM internal.generations GROUP BY status) s)"
+}
+wallets() {
+	q "SELECT string_agg(w::text, ' ' ORDER BY w::text) FROM internal.wallets w"
+}
+before=$(snapshot)
+wallets_before=$(wallets)
+note "before: $before"
+assert_match "previous release: generations in all five states" \
+	'CANCELLED=3 COMPLETED=3 FAILED=3 PENDING=3 PROCESSING=3' "$before"
+assert_eq "previous release: wallets equal their ledgers" t "$(q 'SELECT tests.ledger_consistent()')"
+
+# --- 2. status against the new tree -------------------------------------------------
+out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate --status 2>&1) || fail "migrate --status (current tree)" "$out"
+assert_match "status before the upgrade: 7 applied, 1 pending" '7 applied, 1 pending' "$out"
+assert_match "status lists 000008 as pending" 'pending +000008_' "$out"
+
+# --- 3. the upgrade -----------------------------------------------------------------
+out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate 2>&1) && rc=0 || rc=$?
+assert_eq "migrate with the current tree: exit 0" 0 "$rc"
+assert_match "one migration applied" '^1 migration\(s\) applied' "$(tail -1 <<<"$out")"
+after=$(snapshot)
+assert_eq "data intact (accounts, keys, ledger rows, generations by state)" "$before" "$after"
+assert_eq "wallet balances unchanged" "$wallets_before" "$(wallets)"
+PGOPTIONS="-c client_min_messages=warning" psql "$DSN" -Xq -v ON_ERROR_STOP=1 -f "$DOITONG_SRC_DIR/tests/sql/helpers.sql" >/dev/null ||
+	it_abort "current helpers.sql failed"
+assert_eq "after: wallets equal their ledgers" t "$(q 'SELECT tests.ledger_consistent()')"
+assert_eq "awaiting_submit: false past PENDING, true for PENDING" \
+	"CANCELLED:f COMPLETED:f FAILED:f PENDING:t PROCESSING:f" \
+	"$(q "SELECT string_agg(DISTINCT status || ':' || awaiting_submit::text, ' ')
+	        FROM (SELECT status, left(awaiting_submit::text, 1) awaiting_submit FROM internal.generations) g")"
+assert_eq "providers: breaker columns defaulted (no streak, closed)" 0 \
+	"$(q "SELECT count(*) FROM internal.providers WHERE failure_streak <> 0 OR breaker_open_until IS NOT NULL")"
+assert_eq "webhook deliveries: none invented" 0 "$(q 'SELECT count(*) FROM internal.webhook_deliveries')"
+out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate --status 2>&1) || true
+assert_match "status after: 8 applied, 0 pending" '8 applied, 0 pending' "$out"
+out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate 2>&1) || true
+assert_match "a second migrate applies no migration" '^0 migration\(s\) applied' "$(tail -1 <<<"$out")"
+assert_eq "schema_migrations holds each version once" 8/8 \
+	"$(q 'SELECT count(DISTINCT version) || $$/$$ || count(*) FROM internal.schema_migrations')"
+
+# --- 4. the current api on the old rows -------------------------------------------------
+pending=$(q "SELECT string_agg(id, ' ' ORDER BY id) FROM public.it_gen WHERE status = 'PENDING'")
+claimed=$(q "SELECT string_agg(j->>'id', ' ' ORDER BY j->>'id')
+               FROM jsonb_array_elements(api.jobs_claim('it-upgrade', 100, 60)) j")
+assert_eq "api.jobs_claim takes the old PENDING jobs" "$pending" "$claimed"
+first=${pending%% *}
+res=$(q "SELECT api.jobs_report('it-upgrade', jsonb_build_array(jsonb_build_object(
+           'id', '$first', 'kind', 'complete', 'url', 'https://media.example/$first.wav',
+           'metadata', '{\"format\":\"wav\"}'::jsonb)))")
+assert_match "api.jobs_report completes an old job" '"ok": *true' "$res"
+assert_eq "the old job is COMPLETED" COMPLETED "$(q "SELECT status FROM internal.generations WHERE id = '$first'")"
+assert_eq "after completing: wallets equal their ledgers" t "$(q 'SELECT tests.ledger_consistent()')"
