@@ -36,7 +36,7 @@ DOITONG_PACKAGES=(
 	libfcgi-dev libjansson-dev libpq-dev libcurl4-openssl-dev libssl-dev
 	libcmocka-dev
 	postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-	espeak-ng ffmpeg
+	espeak-ng ffmpeg fonts-dejavu-core
 	lighttpd apache2 libapache2-mod-fcgid spawn-fcgi
 	curl jq ca-certificates procps iproute2 util-linux
 	clang

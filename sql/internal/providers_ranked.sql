@@ -1,7 +1,8 @@
 -- internal.providers_ranked(type, priority, model, input, options, now): the
 -- providers auto-selection may use for this request, best first, with the
 -- price and time each would charge/take. A candidate is enabled, its circuit
--- breaker is closed, it serves the type, and internal.request_problem finds
+-- breaker is closed, it may be auto-selected (auto_select: not the offline
+-- local-* providers, which run only when named), it serves the type, and internal.request_problem finds
 -- nothing wrong (model, input kinds, every option and value).
 -- Ranking (SPEC §10), ties always broken by provider id ascending:
 --   QUALITY   quality_score, highest first
@@ -25,6 +26,7 @@ BEGIN
            p.estimated_time, p.quality_score, p.speed_score
       FROM internal.providers p
      WHERE p.enabled
+       AND p.auto_select
        AND (p.breaker_open_until IS NULL OR p.breaker_open_until <= p_now)
        AND p_type = ANY (p.types)
        AND internal.request_problem(p, p_model, p_input, p_options) IS NULL

@@ -87,7 +87,7 @@ int admin_doctor(const struct config *cfg)
 	}
 	ok = check_media_dir(cfg->media_dir) && ok;
 	ok = check_program("espeak-ng", cfg->espeak_bin, "--version", true) && ok;
-	check_program("ffmpeg", LOCAL_FFMPEG, "-version", false);
+	check_program("ffmpeg", cfg->ffmpeg_bin, "-version", false);
 	fflush(stdout);
 	return ok ? 0 : 1;
 }

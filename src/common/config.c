@@ -47,6 +47,7 @@ static const struct setting settings[] = {
 	S("scheduler_lease_seconds", SETTING_LONG, scheduler_lease_seconds, "120"),
 	S("max_body_bytes", SETTING_LONG, max_body_bytes, "1048576"),
 	S("espeak_bin", SETTING_STRING, espeak_bin, "espeak-ng"),
+	S("ffmpeg_bin", SETTING_STRING, ffmpeg_bin, "ffmpeg"),
 	S("samples_dir", SETTING_STRING, samples_dir, DOITONG_SAMPLESDIR),
 };
 #undef S

@@ -31,6 +31,7 @@ struct config {
 	long scheduler_lease_seconds; /* how long a claimed job or delivery is ours */
 	long max_body_bytes;
 	char *espeak_bin;     /* the local speech provider's program */
+	char *ffmpeg_bin;     /* the local image/video/avatar providers' program (and MP3) */
 	char *samples_dir;    /* test mode's sample results (share/samples) */
 };
 

@@ -159,7 +159,7 @@ static void synthesize(const struct job *job, const struct provider_ctx *ctx,
 
 	if (!job->type || strcmp(job->type, "AUDIO")) {
 		provider_fail(out, ctx, API_ERR_GENERATION_FAILED,
-			      "The local provider makes AUDIO only; %s is not available offline yet.",
+			      "The local provider makes AUDIO only; for %s use local-image, local-video or local-avatar.",
 			      job->type ? job->type : "this type");
 		return;
 	}
@@ -208,7 +208,7 @@ static void synthesize(const struct job *job, const struct provider_ctx *ctx,
 	}
 	const char *produced = tmp_wav;
 	if (o.format == LOCAL_MP3) {
-		local_ffmpeg_argv(LOCAL_FFMPEG, tmp_wav, tmp_mp3, argv);
+		local_ffmpeg_argv(cfg->ffmpeg_bin, tmp_wav, tmp_mp3, argv);
 		bool ok = spawn_run(argv, NULL, 0, LOCAL_TIMEOUT_SECONDS, &res);
 		unlink(tmp_wav);
 		if (!ok) {

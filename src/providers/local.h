@@ -19,7 +19,6 @@
 #define LOCAL_TEXT_MAX 20000          /* bytes of input.text */
 #define LOCAL_VOICE_MAX 40
 #define LOCAL_ARGV_MAX 16
-#define LOCAL_FFMPEG "ffmpeg"
 
 extern const struct provider_adapter provider_local;
 

@@ -15,11 +15,15 @@
 #include <time.h>
 
 #include "providers/local.h"
+#include "providers/local_media.h"
 #include "providers/simulate.h"
 #include "providers/task_run.h"
 
 static const struct provider_adapter *const adapters[] = {
 	&provider_local,
+	&provider_local_image,
+	&provider_local_video,
+	&provider_local_avatar,
 	&provider_simulate,
 	&provider_luma,
 	&provider_runway,

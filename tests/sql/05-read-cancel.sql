@@ -54,10 +54,10 @@ SELECT ok(tests.ledger_consistent() AND (SELECT reserved FROM internal.wallets W
 -- ------------------------------------------------------------ providers
 SELECT is((SELECT array_agg(p->>'id') FROM jsonb_array_elements(api.providers(:'key', NULL)) p),
           ARRAY['elevenlabs','flux-dev','flux-kontext','flux-krea','flux-pro','flux-pro-1.1','flux-ultra','hedra','heygen',
-                'imagen','kling','local','luma','minimax','runway','seedance','seedream','veo','vidu','wan'],
+                'imagen','kling','local','local-avatar','local-image','local-video','luma','minimax','runway','seedance','seedream','veo','vidu','wan'],
           'providers(null) lists the whole catalog ordered by id');
 SELECT is((SELECT array_agg(p->>'id') FROM jsonb_array_elements(api.providers(:'key', 'AVATAR')) p),
-          ARRAY['hedra','heygen'], 'providers(AVATAR)');
+          ARRAY['hedra','heygen','local-avatar'], 'providers(AVATAR)');
 SELECT throws_ok(format('SELECT api.providers(%L, %L)', :'key', 'SMELL'), 'QA400', NULL, 'providers(bad type): QA400');
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(api.provider(:'key', 'kling')) k),
           ARRAY['available','defaultModel','description','features','id','limitations','models','name','options','pricing','type','types','vendor'],

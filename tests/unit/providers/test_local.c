@@ -274,6 +274,7 @@ static int setup(void **state)
 	f->cfg.media_dir = f->dir;
 	f->cfg.media_url = "http://media.test/m/";
 	f->cfg.espeak_bin = "espeak-ng";
+	f->cfg.ffmpeg_bin = "ffmpeg";
 	f->arena = arena_new(4096);
 	*state = f;
 	return 0;

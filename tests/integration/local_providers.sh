@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tests/integration/local_providers.sh - the offline local-image, local-video
+# and local-avatar providers through the running stack with a LIVE key (the
+# stack's scheduler runs them, no test mode): each generation completes, its
+# media URL downloads, and ffprobe finds the width, height, duration and
+# format the API reports; a bad option value
+# is INVALID_INPUT at acceptance.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+it_init local_providers
+it_stack_up
+it_suite_account local
+command -v ffprobe >/dev/null || it_abort "missing ffprobe (Debian: ffmpeg)"
+url=$DOITONG_URL key=$SUITE_KEY
+[[ $key == dt_live_* ]] || it_abort "no live key"
+
+# shellcheck disable=SC2016 # (GraphQL variables)
+GEN='mutation G($input: GenerateInput!) { generate(input: $input) { id status provider } }'
+# shellcheck disable=SC2016
+GET='query Q($id: ID!) { generation(id: $id) { status url error { code message } metadata { width height duration fps format resolution sizeBytes } } }'
+
+# probe FILE: "width height duration format_name" of the first video stream.
+probe() {
+	ffprobe -v error -select_streams v:0 -show_entries stream=width,height:format=duration,format_name \
+		-of json "$1" | jq -r '[.streams[0].width, .streams[0].height, (.format.duration // "0"), .format.format_name] | @tsv'
+}
+
+# run NAME INPUT_JSON: generate, wait, download, compare with ffprobe.
+run() {
+	local name=$1 input=$2 gid meta f w h d fmt pw ph pd pf
+	gql_post "$url" "$key" "$(json_request "$GEN" "{\"input\":$input}")"
+	gid=$(jqr '.data.generate.id // empty')
+	if [[ -z $gid ]]; then
+		fail "$name: generate accepted" "$RESP_BODY"
+		return
+	fi
+	pass "$name: generate accepted ($(jqr '.data.generate.provider'))"
+	poll_generation "$url" "$key" "$gid" 90
+	gql_post "$url" "$key" "$(json_request "$GET" "$(jq -cn --arg id "$gid" '{id: $id}')")"
+	if [[ $(jqr '.data.generation.status') != COMPLETED ]]; then
+		fail "$name: COMPLETED" "$POLL_STATUS $(jqr '.data.generation.error')"
+		return
+	fi
+	pass "$name: COMPLETED"
+	meta=$(jqr '.data.generation.metadata')
+	f=$IT_TMP/$name
+	if ! curl -sS --max-time 30 -f -o "$f" "$(jqr '.data.generation.url')"; then
+		fail "$name: the media URL downloads" "$(jqr '.data.generation.url')"
+		return
+	fi
+	assert_eq "$name: sizeBytes is the downloaded size" "$(stat -c %s "$f")" "$(jq -r .sizeBytes <<<"$meta")"
+	IFS=$'\t' read -r pw ph pd pf < <(probe "$f")
+	w=$(jq -r .width <<<"$meta") h=$(jq -r .height <<<"$meta") d=$(jq -r '.duration // 0' <<<"$meta")
+	fmt=$(jq -r .format <<<"$meta")
+	assert_eq "$name: ffprobe width = metadata width" "$w" "$pw"
+	assert_eq "$name: ffprobe height = metadata height" "$h" "$ph"
+	case $fmt in
+	png) assert_match "$name: ffprobe reads a PNG" 'png' "$pf" ;;
+	mp4)
+		assert_match "$name: ffprobe reads an MP4" 'mp4' "$pf"
+		if awk -v a="$d" -v b="$pd" 'BEGIN { e = a - b; if (e < 0) e = -e; exit !(e < 0.1 && a > 0) }'; then
+			pass "$name: ffprobe duration $pd = metadata duration $d"
+		else
+			fail "$name: ffprobe duration = metadata duration" "api $d, ffprobe $pd"
+		fi
+		;;
+	*) fail "$name: a known format" "$fmt" ;;
+	esac
+	LAST_META=$meta
+}
+LAST_META=''
+
+run image '{"type":"IMAGE","provider":"local-image","input":{"text":"A lighthouse at dusk"},"options":{"aspectRatio":"16:9"}}'
+assert_eq "image: 16:9 is 1024x576" '1024x576' "$(jq -r '"\(.width)x\(.height)"' <<<"$LAST_META")"
+run video '{"type":"VIDEO","provider":"local-video","input":{"text":"Waves on a beach"},"options":{"duration":3,"cameraMove":"pan-right"}}'
+assert_eq "video: 3 s at 360p 16:9" '640x360 3' "$(jq -r '"\(.width)x\(.height) \(.duration | round)"' <<<"$LAST_META")"
+run avatar '{"type":"AVATAR","provider":"local-avatar","input":{"text":"Hello, I am an offline avatar."}}'
+
+# A value outside allowedValues is refused at acceptance.
+gql_post "$url" "$key" "$(json_request "$GEN" '{"input":{"type":"VIDEO","provider":"local-video","input":{"text":"x"},"options":{"cameraMove":"spin"}}}')"
+assert_error_code "a bad cameraMove is INVALID_INPUT" 200 INVALID_INPUT
+gql_post "$url" "$key" "$(json_request "$GEN" '{"input":{"type":"VIDEO","provider":"local-video","input":{"text":"x"},"options":{"duration":11}}}')"
+assert_error_code "duration 11 is INVALID_INPUT" 200 INVALID_INPUT
