@@ -5,7 +5,10 @@
 --   'UPSTREAM' the provider's (5xx, connection, overload, malformed answer,
 --              time limit): it counts toward the provider's circuit breaker
 --              (live jobs only), and an auto-selected job falls back to the
---              next-best provider when internal.job_fallback finds one.
+--              next-best provider when internal.job_fallback finds one;
+--   'CONFIG'   the operator's setup (no API key, a route without its model
+--              id): nothing reached the provider, so its breaker does not
+--              move, but an auto-selected job falls back as for UPSTREAM.
 -- The attempt is closed FAILED with the code (an ErrorCode name, else
 -- GENERATION_FAILED), the message and the raw upstream status (e.g. "503",
 -- "failed"; the raw code when it was no ErrorCode). A fallback returns the
@@ -33,12 +36,12 @@ BEGIN
   IF v_gen.status = 'CANCELLED' THEN
     RETURN '{"cancelled":true}'::jsonb;
   END IF;
-  IF coalesce(p_fault, 'REQUEST') NOT IN ('REQUEST', 'UPSTREAM') THEN
-    PERFORM internal.raise_invalid(internal.problem('fault must be REQUEST or UPSTREAM.', 'fault'));
+  IF coalesce(p_fault, 'REQUEST') NOT IN ('REQUEST', 'UPSTREAM', 'CONFIG') THEN
+    PERFORM internal.raise_invalid(internal.problem('fault must be REQUEST, UPSTREAM or CONFIG.', 'fault'));
   END IF;
 
-  IF p_fault = 'UPSTREAM' THEN
-    IF NOT v_gen.test_mode THEN
+  IF p_fault IN ('UPSTREAM', 'CONFIG') THEN
+    IF NOT v_gen.test_mode AND p_fault = 'UPSTREAM' THEN
       PERFORM internal.provider_health(v_gen.provider, false, p_now);
     END IF;
     PERFORM internal.attempt_close(v_gen, 'FAILED', v_code, v_message, v_status, true, p_now);

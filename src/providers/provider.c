@@ -177,6 +177,16 @@ int provider_poll_backoff(const struct job *job, long long now)
 	return tenth <= interval ? interval : tenth >= cap ? cap : (int)tenth;
 }
 
+const char *provider_fault_name(enum provider_fault fault)
+{
+	switch (fault) {
+	case FAULT_REQUEST: return "REQUEST";
+	case FAULT_UPSTREAM: return "UPSTREAM";
+	case FAULT_CONFIG: return "CONFIG";
+	}
+	return "REQUEST";
+}
+
 const char *provider_outcome_name(enum provider_outcome_kind kind)
 {
 	switch (kind) {

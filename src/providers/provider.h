@@ -77,6 +77,10 @@ enum provider_fault {
 	FAULT_UPSTREAM,        /* the provider's: 5xx, connection, overload, malformed
 	                          answer, time limit (counts toward its breaker; an
 	                          auto-selected job falls back to the next provider) */
+	FAULT_CONFIG,          /* the operator's setup: no API key, a route without its
+	                          model id; nothing was sent, so the provider's health
+	                          is unknown: its breaker does not move, but an
+	                          auto-selected job falls back */
 };
 
 struct provider_outcome {
@@ -153,6 +157,9 @@ long long provider_parse_utc(const char *iso);
  * throughout; never above a minute unless the interval itself is. */
 #define PROVIDER_POLL_MAX_SECONDS 60
 int provider_poll_backoff(const struct job *job, long long now);
+
+/* The fault's name in api.jobs_report ("REQUEST", "UPSTREAM", "CONFIG"). */
+const char *provider_fault_name(enum provider_fault fault);
 
 /* The outcome kind's lower-case name for logs ("completed"). */
 const char *provider_outcome_name(enum provider_outcome_kind kind);

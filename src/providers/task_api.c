@@ -4,7 +4,7 @@
  * an upstream answer becomes a provider_outcome. No I/O, no clock.
  *
  * Classification (what the scheduler's breakers and fallback act on):
- *   not sent: no key, bad key form, route not direct FAILED   FAULT_UPSTREAM
+ *   not sent: no key, bad key form, route mismatch  FAILED   FAULT_CONFIG (no breaker)
  *   not sent: the job doesn't fit this upstream      FAILED   FAULT_REQUEST
  *   no answer, nothing sent (DNS, connect, guard)    FAILED   FAULT_UPSTREAM
  *   no answer after sending: submit                  SUBMIT_UNKNOWN, retry 5 s
@@ -507,7 +507,7 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 		struct task_call *call, enum provider_fault *fault, const char **why)
 {
 	memset(call, 0, sizeof *call);
-	*fault = FAULT_UPSTREAM;
+	*fault = FAULT_CONFIG;  /* until the request itself is judged below */
 	bool ok = false;
 	/* An aggregator route speaks another protocol with another key. */
 	if (task_route_of(job) != (int)api->route) {
@@ -532,6 +532,7 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	case TASK_PHASE_RESULT: {
 		task_path_fn *fn = phase == TASK_PHASE_POLL ? api->build_poll
 				   : phase == TASK_PHASE_CANCEL ? api->build_cancel : api->build_result;
+		*fault = FAULT_UPSTREAM;
 		if (!fn) {
 			*why = arena_printf(a, "Provider %s has no %s.", api->label,
 					    phase == TASK_PHASE_CANCEL ? "cancel" : "result step");
@@ -546,6 +547,7 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 		break;
 	}
 	case TASK_PHASE_LOOKUP:
+		*fault = FAULT_UPSTREAM;
 		if (!api->build_lookup) {
 			*why = arena_printf(a, "Provider %s has no task lookup.", api->label);
 			return false;
@@ -556,8 +558,10 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	if (!ok)
 		return false;
 	const char *auth = NULL;
-	if (!api->auth(key, now, a, &auth, why))
+	if (!api->auth(key, now, a, &auth, why)) {
+		*fault = FAULT_CONFIG;  /* a key of the wrong form */
 		return false;
+	}
 	/* The builder's own headers (DashScope's async switch) follow the
 	 * common ones. */
 	const char *own[TASK_MAX_HEADERS + 1];

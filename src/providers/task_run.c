@@ -50,7 +50,7 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 	const char *why = NULL;
 	const char *key = task_key(api, job, a, &why);
 	if (!key) {
-		failed(out, ctx, FAULT_UPSTREAM, "no key", why);
+		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return -1;
 	}
 	struct task_call call;
@@ -99,7 +99,7 @@ static bool download_headers(const struct task_api *api, const struct job *job,
 	const char *why = NULL, *auth = NULL;
 	const char *key = task_key(api, job, a, &why);
 	if (!key || !api->auth(key, (long long)time(NULL), a, &auth, &why)) {
-		failed(out, ctx, FAULT_UPSTREAM, "no key", why);
+		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return false;
 	}
 	const char **h = arena_alloc(a, 2 * sizeof *h);

@@ -115,8 +115,7 @@ static json_t *outcome_element(const struct job *job, const struct provider_outc
 		json_object_set_new(e, "code", json_string(api_err_code(code)));
 		json_object_set_new(e, "message", json_string(out->message ? out->message
 							       : api_err_message(code)));
-		json_object_set_new(e, "fault", json_string(out->fault == FAULT_UPSTREAM ? "UPSTREAM"
-										       : "REQUEST"));
+		json_object_set_new(e, "fault", json_string(provider_fault_name(out->fault)));
 		break;
 	}
 	case PROVIDER_SUBMIT_UNKNOWN:

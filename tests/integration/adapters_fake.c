@@ -671,7 +671,7 @@ static void special_submit_failures(void **state)
 			unsetenv(rk);
 		job_named(p, "gen_sfail", "DOITONG_FAKE_NONE", "", &job);
 		ad->submit(&job, &ctx, &o);
-		expect_failed(&o, FAULT_UPSTREAM, "no key");
+		expect_failed(&o, FAULT_CONFIG, "no key");
 		assert_int_equal(stat_of("submissions", p), 0);
 		if (rk)
 			setenv(rk, saved, 1);
@@ -813,7 +813,7 @@ static void submit_failures(void **state)
 		/* No key: nothing is sent. */
 		job_for(p, "gen_fail", "DOITONG_FAKE_NONE", "", &job);
 		ad->submit(&job, &ctx, &o);
-		expect_failed(&o, FAULT_UPSTREAM, "no key");
+		expect_failed(&o, FAULT_CONFIG, "no key");
 		assert_non_null(strstr(o.message, "has no API key configured"));
 		/* Only the 401 request reached the fake; it submitted nothing. */
 		assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 1);

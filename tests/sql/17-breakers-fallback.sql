@@ -11,7 +11,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 
 -- Three text-to-video providers, same flat price, ranked veo > kling > luma by QUALITY.
 UPDATE internal.providers SET enabled = (id IN ('veo', 'kling', 'luma'));
@@ -136,6 +136,16 @@ SELECT internal.job_submitting(:'g5', 'w1', :t2) IS NOT NULL AS ignored \gset
 SELECT internal.job_submitted(:'g5', 'w1', 'k-ok', :t2) IS NOT NULL AS ignored \gset
 SELECT results_eq($$SELECT failure_streak, breaker_open_until, breaker_trips FROM internal.providers WHERE id = 'kling'$$,
                   $$VALUES (0, NULL::timestamptz, 0)$$, 'a successful probe closes it');
+
+-- A CONFIG fault (no API key): falls back, but the breaker does not move.
+UPDATE internal.providers SET failure_streak = 0 WHERE id IN ('veo', 'kling', 'luma');
+SELECT (internal.generation_create(:'acc', false, :auto, :t2)).id AS gc \gset
+SELECT tests.lease(:'gc', 'w1', :t2);
+SELECT is((internal.job_fail(:'gc', 'w1', 'GENERATION_FAILED', 'Provider Veo has no API key configured.',
+                             'no key', 'CONFIG', :t2))->'fallback'->>'to', 'kling',
+          'a CONFIG fault falls back like an upstream one');
+SELECT is((SELECT failure_streak FROM internal.providers WHERE id = 'veo'), 0,
+          'but the provider''s breaker does not count it');
 
 -- Test mode says nothing about a provider's health.
 SELECT (internal.generation_create(:'acc', true, '{"type":"VIDEO","provider":"luma","input":{"text":"x"}}', :t2)).id AS gt \gset

@@ -535,6 +535,15 @@ static void upstream_fault_and_fallback(void **state)
 	assert_int_equal(last_nparams, 6);
 	assert_string_equal(last_params[4], "503");
 	assert_string_equal(last_params[5], "UPSTREAM");
+
+	/* no API key: the operator's setup, reported as such */
+	scripted.fault = FAULT_CONFIG;
+	scripted.upstream_status = "no key";
+	expect_call("api.job_submitting", NULL, "{}");
+	expect_call("api.job_fail", NULL, "{}");
+	assert_int_equal(run(f, "{\"id\":\"gen_1\",\"provider\":\"p\",\"adapter\":\"fake\","
+				"\"status\":\"PENDING\",\"autoSelected\":true}"), RUN_DONE);
+	assert_string_equal(last_params[5], "CONFIG");
 }
 
 /* After a fallback a PROCESSING job awaits submit to its new provider. */
