@@ -103,14 +103,20 @@ static const struct command_spec commands[] = {
 	  "providers disable ID",
 	  "Disables provider ID: new generations neither choose nor accept it.\n",
 	  { { NULL, FLAG_BOOL, 0 } }, NULL },
+	{ "providers", "key", ADMIN_PROVIDERS_KEY, 2,
+	  "providers key ID VARIABLE",
+	  "Names the environment variable (of the scheduler) that holds provider ID's API\n"
+	  "key, e.g. DOITONG_KLING_KEY; the key itself never enters the database.\n",
+	  { { NULL, FLAG_BOOL, 0 } }, NULL },
 	{ "stats", NULL, ADMIN_STATS, 0,
 	  "stats",
 	  "Prints counts of accounts, keys, generations by state, credits and webhooks.\n",
 	  { { NULL, FLAG_BOOL, 0 } }, NULL },
 	{ "doctor", NULL, ADMIN_DOCTOR, 0,
 	  "doctor",
-	  "Checks the database, migrations, the media directory and espeak-ng; prints one\n"
-	  "line per check and exits 1 if any fails.\n",
+	  "Checks the database, migrations, each enabled provider's key variable (in this\n"
+	  "environment: run it with the scheduler's), the media directory, espeak-ng and\n"
+	  "ffmpeg; prints one line per check and exits 1 if any fails (warnings do not).\n",
 	  { { NULL, FLAG_BOOL, 0 } }, NULL },
 };
 #undef F
@@ -269,6 +275,7 @@ static int check_positionals(const struct command_spec *c, struct admin_args *ou
 	case ADMIN_PROVIDERS_LIST:
 	case ADMIN_PROVIDERS_ENABLE:
 	case ADMIN_PROVIDERS_DISABLE:
+	case ADMIN_PROVIDERS_KEY:
 	case ADMIN_STATS:
 	case ADMIN_DOCTOR:
 		return 0;

@@ -65,6 +65,9 @@ static const struct table_column provider_columns[] = {
 	{ "adapter", "ADAPTER" },
 	{ "enabled", "ENABLED" },
 	{ "route", "ROUTE" },
+	{ "keyEnv", "KEY VARIABLE" },
+	{ "breaker", "BREAKER" },
+	{ "failureStreak", "FAILURES" },
 };
 
 /* Prints a string result alone, or the id field of an object result. */
@@ -184,6 +187,10 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 	case ADMIN_PROVIDERS_DISABLE: {
 		const char *params[] = { args->arg[0], bool_text(args->command == ADMIN_PROVIDERS_ENABLE) };
 		return call(c, "admin.provider_set_enabled", 2, params, &out) ? print_object(out) : 1;
+	}
+	case ADMIN_PROVIDERS_KEY: {
+		const char *params[] = { args->arg[0], args->arg[1] };
+		return call(c, "admin.provider_set_key_env", 2, params, &out) ? print_object(out) : 1;
 	}
 	case ADMIN_STATS:
 		return call(c, "admin.stats", 0, NULL, &out) ? print_object(out) : 1;

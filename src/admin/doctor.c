@@ -1,7 +1,8 @@
 /*
  * doctor.c - `doitong-admin doctor`: one line per check of an installation
- * (database, migrations, media directory, espeak-ng; ffmpeg as a warning
- * only, since it is needed for MP3 output alone). Exit 1 if any check fails.
+ * (database, migrations, each enabled upstream provider's key variable as a
+ * warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
+ * any check fails.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -17,7 +18,7 @@
 
 static void report(const char *check, const char *status, const char *detail)
 {
-	printf("%-11s %-5s %s\n", check, status, detail);
+	printf("%-16s %-5s %s\n", check, status, detail);
 }
 
 static bool check_program(const char *name, const char *bin, const char *version_flag,
@@ -38,6 +39,41 @@ static bool check_program(const char *name, const char *bin, const char *version
 		 required ? "" : " (only MP3 output of the local provider needs it)");
 	report(name, required ? "FAIL" : "warn", detail);
 	return !required;
+}
+
+/* Each enabled upstream provider's key variable, looked up in this
+ * environment (run doctor with the scheduler's): a warning when unset, since
+ * its jobs would fail (and fall back) until it is set or the provider is
+ * disabled. */
+static void check_provider_keys(PGconn *conn)
+{
+	PGresult *res = PQexec(conn, "SELECT p.id, p.key_env FROM internal.providers p "
+				     "WHERE p.enabled AND p.key_env IS NOT NULL ORDER BY p.id");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		report("providers", "warn", "could not list the providers' key variables");
+		PQclear(res);
+		return;
+	}
+	int missing = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0), *var = PQgetvalue(res, i, 1);
+		const char *value = getenv(var);
+		char check[64], detail[300];
+		snprintf(check, sizeof check, "key %s", id);
+		if (value && *value) {
+			snprintf(detail, sizeof detail, "%s is set", var);
+			report(check, "ok", detail);
+		} else {
+			snprintf(detail, sizeof detail, "%s is not set here: set it for the scheduler, or "
+				 "`doitong-admin providers disable %s`", var, id);
+			report(check, "warn", detail);
+			missing++;
+		}
+	}
+	if (missing)
+		printf("%d enabled provider(s) without a key in this environment; their jobs fail "
+		       "(auto-selected ones move to another provider)\n", missing);
+	PQclear(res);
 }
 
 static bool check_media_dir(const char *dir)
@@ -78,6 +114,7 @@ int admin_doctor(const struct config *cfg)
 		} else {
 			snprintf(detail, sizeof detail, "%d applied, none pending", applied);
 			report("migrations", "ok", detail);
+			check_provider_keys(conn);
 		}
 		PQfinish(conn);
 	} else {

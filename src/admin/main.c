@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	case ADMIN_PROVIDERS_LIST:
 	case ADMIN_PROVIDERS_ENABLE:
 	case ADMIN_PROVIDERS_DISABLE:
+	case ADMIN_PROVIDERS_KEY:
 	case ADMIN_STATS:
 		rc = admin_run(&args, &cfg);
 		break;

@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(33);
+SELECT plan(37);
 
 SELECT admin.account_create('Acme', 'starter', 500)->>'id' AS acc \gset
 SELECT ok(:'acc' ~ '^acc_[0-9a-f]{24}$', 'account ids look like acc_ + 24 hex');
@@ -63,7 +63,13 @@ SELECT is((SELECT array_agg(e->>'kind' || ':' || (e->>'balanceDelta') ORDER BY (
 -- providers and stats
 SELECT admin.provider_set_enabled('wan', false) IS NOT NULL AS ignored \gset
 SELECT is((SELECT e FROM jsonb_array_elements(admin.providers_list()) e WHERE e->>'id' = 'wan'),
-          '{"id":"wan","types":["VIDEO"],"adapter":"wan","enabled":false,"route":"direct"}'::jsonb, 'providers_list shows it disabled');
+          '{"id":"wan","types":["VIDEO"],"adapter":"wan","enabled":false,"route":"direct",
+            "keyEnv":"DOITONG_WAN_KEY","breaker":"closed","failureStreak":0}'::jsonb, 'providers_list shows it disabled');
+SELECT is(admin.provider_set_key_env('wan', 'ALIBABA_DASHSCOPE_KEY'), '{"id":"wan","keyEnv":"ALIBABA_DASHSCOPE_KEY"}'::jsonb,
+          'provider_set_key_env names the variable');
+SELECT is((SELECT key_env FROM internal.providers WHERE id = 'wan'), 'ALIBABA_DASHSCOPE_KEY', 'and the catalog keeps it');
+SELECT throws_ok($$SELECT admin.provider_set_key_env('wan', 'lower-case')$$, 'QA400', NULL, 'a variable name that is not one: QA400');
+SELECT throws_ok($$SELECT admin.provider_set_key_env('nope', 'X_KEY')$$, 'QA404', NULL, 'an unknown provider: QA404');
 SELECT key_hash AS pkey FROM tests.make_account('PRO', 0) \gset
 SELECT is((SELECT e->'available' FROM jsonb_array_elements(api.providers(:'pkey', 'VIDEO')) e WHERE e->>'id' = 'wan'),
           'false'::jsonb, 'the public catalog shows it unavailable');
