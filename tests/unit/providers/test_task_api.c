@@ -21,66 +21,7 @@
 #include "providers/kling_jwt.h"
 #include "providers/provider.h"
 #include "providers/task_api.h"
-
-static struct arena *A;
-
-static int setup(void **state)
-{
-	(void)state;
-	A = arena_new(8192);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	arena_reset(A);
-	assert_int_equal(arena_pending_defers(A), 0);
-	arena_free(A);
-	return 0;
-}
-
-static void job_from(const char *text, struct job *job)
-{
-	json_t *j = json_loads(text, 0, NULL);
-	assert_non_null(j);
-	arena_defer(A, (void (*)(void *))json_decref, j);
-	assert_true(provider_job_decode(j, job));
-}
-
-/* The body of call as JSON (owned by the arena). */
-static json_t *body_of(const struct task_call *call)
-{
-	assert_non_null(call->body);
-	json_t *j = json_loads(call->body, 0, NULL);
-	assert_non_null(j);
-	arena_defer(A, (void (*)(void *))json_decref, j);
-	return j;
-}
-
-static bool has_header(const struct task_call *call, const char *h)
-{
-	for (size_t i = 0; call->headers[i]; i++)
-		if (!strcmp(call->headers[i], h))
-			return true;
-	return false;
-}
-
-static const char *sget(json_t *o, const char *path)
-{
-	json_t *v = task_json_path(o, path);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* Builds phase's call for job with key "k" at a fixed time. */
-static void build(const struct task_api *api, enum task_phase phase, const struct job *job,
-		  const char *task_id, struct task_call *call)
-{
-	enum provider_fault fault;
-	const char *why = NULL;
-	assert_true(task_build(api, phase, job, task_id, 1, api == &task_api_kling ? "AK:SK" : "k",
-			       1700000000LL, A, call, &fault, &why));
-}
+#include "task_fixture.h"
 
 /* ---------------------------------------------------------------- tables */
 
@@ -346,27 +287,6 @@ static void keys_and_base(void **state)
 }
 
 /* ---------------------------------------------------------------- answers */
-
-/* The outcome of an answer (status, body) in phase for job. */
-static void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
-		   long status, int retry_after, const char *body, struct provider_outcome *out)
-{
-	struct task_view v;
-	task_parse(api, status, body, A, &v);
-	task_outcome(api, phase, job, status, retry_after, &v, A, out);
-}
-
-static void assert_failed(const struct provider_outcome *o, enum provider_fault fault,
-			  const char *upstream_status, const char *in_message)
-{
-	assert_int_equal(o->kind, PROVIDER_FAILED);
-	assert_int_equal(o->code, API_ERR_GENERATION_FAILED);
-	assert_int_equal(o->fault, fault);
-	assert_string_equal(o->upstream_status, upstream_status);
-	assert_non_null(o->message);
-	if (in_message && !strstr(o->message, in_message))
-		fail_msg("message '%s' lacks '%s'", o->message, in_message);
-}
 
 static void luma_answers(void **state)
 {
@@ -710,5 +630,5 @@ int main(void)
 		cmocka_unit_test(lookup_answers),
 		cmocka_unit_test(messages),
 	};
-	return cmocka_run_group_tests_name("providers/task_api", tests, setup, teardown);
+	return cmocka_run_group_tests_name("providers/task_api", tests, task_setup, task_teardown);
 }
