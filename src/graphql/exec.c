@@ -19,6 +19,7 @@
 #include "graphql/introspect.h"
 #include "graphql/parser.h"
 #include "outbound/addr_guard.h"
+#include "outbound/http.h"
 
 #define STR(s) (int)(s).len, (s).ptr
 
@@ -301,8 +302,10 @@ static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel,
 		if (!json_is_string(value))
 			continue;
 		char why[160];
-		bool priv = c->env->allow_private_urls, lo = c->env->allow_loopback_urls;
-		if (addr_url_check_lo(json_string_value(value), priv || lo, lo, priv, why, sizeof why) ==
+		struct outbound_policy p = outbound_policy_of(c->env->allow_private_urls,
+							      c->env->allow_loopback_urls);
+		if (addr_url_check_lo(json_string_value(value), p.allow_http, p.allow_loopback,
+				      p.allow_private, why, sizeof why) ==
 		    ADDR_URL_OK)
 			continue;
 		json_t *extra = json_pack("{s:s}", "field", arena_printf(c->a, "input.%s", names[i]));

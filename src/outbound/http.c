@@ -92,6 +92,12 @@ void http_client_free(struct http_client *c)
 	free(c);
 }
 
+struct outbound_policy outbound_policy_of(bool allow_private, bool allow_loopback)
+{
+	struct outbound_policy p = { allow_private || allow_loopback, allow_loopback, allow_private };
+	return p;
+}
+
 const char *http_fail_name(enum http_fail f)
 {
 	switch (f) {

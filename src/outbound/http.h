@@ -27,6 +27,11 @@ struct outbound_policy {
 	bool allow_private;   /* loopback, private and link-local: the operator's switch */
 };
 
+/* The policy the operator's two settings give (webhook_allow_private,
+ * outbound_allow_loopback): the one rule for webhooks, upstream calls,
+ * downloads and URLs checked at acceptance. */
+struct outbound_policy outbound_policy_of(bool allow_private, bool allow_loopback);
+
 enum http_fail {
 	HTTP_FAIL_NONE = 0,   /* a response arrived: see status */
 	HTTP_FAIL_URL,        /* malformed URL, scheme refused, userinfo, ...; also a

@@ -15,18 +15,10 @@
 
 long task_call_timeout_ms = TASK_CALL_TIMEOUT_MS;
 
-struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx)
+/* The operator's outbound rule, the same for every upstream as for webhooks. */
+static struct outbound_policy task_policy(const struct provider_ctx *ctx)
 {
-	struct outbound_policy p = { false, false, false };
-	/* A routed job's override is the aggregator's, not the vendor's. */
-	const struct task_api *r = task_route_api(NULL, job);
-	const char *over = r ? getenv(r->base_env) : job->base_url;
-	if (over && *over) {
-		p.allow_http = true;
-		p.allow_loopback = true;
-	}
-	p.allow_private = ctx->cfg->webhook_allow_private;
-	return p;
+	return outbound_policy_of(ctx->cfg->webhook_allow_private, ctx->cfg->outbound_allow_loopback);
 }
 
 static void failed(struct provider_outcome *out, const struct provider_ctx *ctx,
@@ -74,7 +66,7 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 		.timeout_ms = task_call_timeout_ms,
 		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
 		.save_fd = -1,
-		.policy = task_policy(job, ctx),
+		.policy = task_policy(ctx),
 	};
 	memset(resp, 0, sizeof *resp);
 	if (http_request(ctx->http, a, &req, resp) == 0)
@@ -116,7 +108,7 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 {
 	task_outcome(api, phase, job, resp->status, resp->retry_after_seconds, v, ctx->arena, out);
 	if (out->kind == PROVIDER_COMPLETED && !out->path) {
-		struct outbound_policy p = task_policy(job, ctx);
+		struct outbound_policy p = task_policy(ctx);
 		const char *const *headers;
 		if (download_headers(api, job, ctx, &headers, out))
 			download_video(job, ctx, out->url, headers, &p, api->label, out);

@@ -20,12 +20,6 @@
  * an unanswered submit in seconds rather than half a minute. */
 extern long task_call_timeout_ms;
 
-/* The outbound policy for a job's calls and downloads: the production guard
- * (https, public addresses), relaxed to http and loopback only when the
- * operator's catalog overrides the base URL (a local fake or gateway), and
- * to private addresses when the operator allows them (webhook_allow_private). */
-struct outbound_policy task_policy(const struct job *job, const struct provider_ctx *ctx);
-
 void task_submit(const struct task_api *api, const struct job *job,
 		 const struct provider_ctx *ctx, struct provider_outcome *out);
 void task_poll(const struct task_api *api, const struct job *job,

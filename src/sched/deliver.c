@@ -77,11 +77,7 @@ static json_t *deliver_one(struct sched *s, const struct delivery *d)
 		.timeout_ms = DELIVER_TIMEOUT_MS,
 		.max_response_bytes = DELIVER_RESPONSE_MAX,
 		.save_fd = -1,
-		.policy = {
-			.allow_http = cfg->webhook_allow_private || cfg->outbound_allow_loopback,
-			.allow_loopback = cfg->outbound_allow_loopback,
-			.allow_private = cfg->webhook_allow_private,
-		},
+		.policy = outbound_policy_of(cfg->webhook_allow_private, cfg->outbound_allow_loopback),
 	};
 	struct http_response resp;
 	http_request(s->http, s->arena, &req, &resp);

@@ -101,6 +101,7 @@ static int start_fake(void **state)
 	snprintf(media, sizeof media, "/tmp/doitong-adapters-XXXXXX");
 	assert_non_null(mkdtemp(media));
 	cfg.media_dir = media;
+	cfg.outbound_allow_loopback = true; /* the fake listens on 127.0.0.1 */
 	cfg.media_url = "http://127.0.0.1:8480/media/";
 	ctx.cfg = &cfg;
 	ctx.arena = A;

@@ -905,6 +905,20 @@ static void fail_names(void **state)
 		assert_string_equal(http_fail_name((enum http_fail)i), want[i]);
 }
 
+/* The operator's two settings, as every outbound caller reads them. */
+static void policy_of_settings(void **state)
+{
+	(void)state;
+	struct outbound_policy p = outbound_policy_of(false, false);
+	assert_false(p.allow_http || p.allow_loopback || p.allow_private);
+	p = outbound_policy_of(false, true);
+	assert_true(p.allow_http && p.allow_loopback);
+	assert_false(p.allow_private);
+	p = outbound_policy_of(true, false);
+	assert_true(p.allow_http && p.allow_private);
+	assert_false(p.allow_loopback); /* allow_private covers loopback already */
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -933,6 +947,7 @@ int main(void)
 		T(guard_blocks_at_connect),
 		T(guard_loopback_exception),
 		cmocka_unit_test(fail_names),
+		cmocka_unit_test(policy_of_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
