@@ -33,7 +33,7 @@ fi
 # is in the example file (with its default) and in doitong.conf(5).
 missing=$(sed -n 's/^[[:space:]]*S("\([a-z_]*\)", SETTING_.*/\1/p' src/common/config.c |
 	while read -r key; do
-		grep -qE "^#?$key =( |$)" etc/doitong.conf.example || echo "$key (etc/doitong.conf.example)"
+		grep -qE "^#?$key =( |$)" etc/doitong.conf.example.in || echo "$key (etc/doitong.conf.example.in)"
 		grep -qE "^\.BR $key " man/doitong.conf.5 || echo "$key (man/doitong.conf.5)"
 	done)
 if [[ -n $missing ]]; then
@@ -41,7 +41,7 @@ if [[ -n $missing ]]; then
 	echo "not ok - settings missing from the configuration reference"
 	failed=$((failed + 1))
 else
-	echo "ok - every setting is in etc/doitong.conf.example and man/doitong.conf.5"
+	echo "ok - every setting is in etc/doitong.conf.example.in and man/doitong.conf.5"
 fi
 echo "lint: $((4 - failed)) passed, $failed failed"
 ((failed == 0))

@@ -1,5 +1,5 @@
 -- api.maintenance_purge(now) -> {"idempotencyKeys": n, "rateWindows": n,
--- "persistedQueries": n}: deletes Idempotency-Keys that are 24 hours old
+-- "persistedQueries": n, "webhookDeliveries": n}: deletes Idempotency-Keys that are 24 hours old
 -- (they can no longer be replayed; internal.idempotency_ttl), rate windows
 -- not touched for two days (every live window is younger: a day window
 -- starts at most 24 h ago) and persisted queries unused for 30 days (a client
@@ -37,7 +37,19 @@ BEGIN
                          FOR UPDATE SKIP LOCKED);
   GET DIAGNOSTICS v_queries = ROW_COUNT;
   -- Finished webhook deliveries (and their attempts) are kept 30 days for
-  -- support questions; pending ones stay whatever their age.
+  -- support questions; pending ones stay whatever their age. The attempts
+  -- they take along stay counted (internal.purged_totals, for /metrics): a
+  -- finished delivery gets no new attempt, so the two statements agree.
+  UPDATE internal.purged_totals t
+     SET value = t.value + c.n
+    FROM (SELECT CASE WHEN a.http_status BETWEEN 200 AND 299 THEN 'webhook_attempts_ok'
+                      ELSE 'webhook_attempts_error' END AS name,
+                 count(*) AS n
+            FROM internal.webhook_attempts a
+            JOIN internal.webhook_deliveries d ON d.id = a.delivery_id
+           WHERE d.status <> 'PENDING' AND d.finished_at < p_now - interval '30 days'
+           GROUP BY 1) AS c
+   WHERE t.name = c.name;
   DELETE FROM internal.webhook_deliveries d
    WHERE d.status <> 'PENDING' AND d.finished_at < p_now - interval '30 days';
   GET DIAGNOSTICS v_hooks = ROW_COUNT;

@@ -26,7 +26,7 @@ BEGIN
                   ELSE jsonb_build_object('code', p_gen.error_code,
                                           'message', coalesce(p_gen.error_message, 'Generation failed.')) END,
     'errorCode', p_gen.error_code,
-    'input', p_gen.input,
+    'input', internal.input_public(p_gen.input),
     'options', p_gen.options,
     'webhookUrl', p_gen.webhook_url,
     'createdAt', internal.iso_time(p_gen.created_at),

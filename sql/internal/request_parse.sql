@@ -81,9 +81,17 @@ BEGIN
       PERFORM internal.raise_invalid(internal.problem(
         'input.voice is longer than 200 characters.', 'input.voice', NULL, '{"maxLength":200}'));
     END IF;
-    IF v_key IN ('image', 'audio', 'video') AND NOT internal.url_ok(v_value #>> '{}') THEN
+    IF v_key IN ('image', 'audio', 'video') AND NOT internal.url_ok(v_value #>> '{}')
+       AND NOT internal.data_uri_ok(v_value #>> '{}', v_key) THEN
       PERFORM internal.raise_invalid(internal.problem(
-        format('input.%s must be an http or https URL of at most 2048 bytes, without credentials.', v_key),
+        CASE v_key
+          WHEN 'image' THEN format('input.image must be an http or https URL of at most 2048 bytes, without '
+                                   'credentials, or a base64 data: URI (image/png, image/jpeg, image/webp or '
+                                   'image/gif) of at most %s bytes.', internal.data_uri_max_bytes())
+          WHEN 'audio' THEN format('input.audio must be an http or https URL of at most 2048 bytes, without '
+                                   'credentials, or a base64 data: URI (audio/mpeg, audio/wav, audio/mp4, '
+                                   'audio/ogg or audio/webm) of at most %s bytes.', internal.data_uri_max_bytes())
+          ELSE 'input.video must be an http or https URL of at most 2048 bytes, without credentials.' END,
         'input.' || v_key));
     END IF;
     v_input := v_input || jsonb_build_object(v_key, v_value);

@@ -11,15 +11,18 @@
 
 #include "client/commands.h"
 #include "client/download.h"
+#include "client/inline_file.h"
 #include "client/progress.h"
 
 #define POLL_MS 1000
 
-static json_t *generate_input(const struct client_args *a)
+/* image: the --image argument as the API takes it (a URL, or a local file
+ * turned into a data: URI), or NULL. */
+static json_t *generate_input(const struct client_args *a, const char *image)
 {
 	json_t *content = json_pack("{s:s}", "text", a->prompt);
-	if (a->image)
-		json_object_set_new(content, "image", json_string(a->image));
+	if (image)
+		json_object_set_new(content, "image", json_string(image));
 	json_t *in = json_pack("{s:s,s:o}", "type", a->type, "input", content);
 	if (a->provider)
 		json_object_set_new(in, "provider", json_string(a->provider));
@@ -118,7 +121,16 @@ int cmd_generate(struct api *api, const struct client_args *a)
 		idem = own_key;
 	}
 	struct api_error err;
-	json_t *data, *vars = generate_input(a);
+	char *inline_image = NULL;
+	if (a->image && !inline_is_reference(a->image)) {
+		char why[512];
+		if (!(inline_image = inline_image_file(a->image, why, sizeof why))) {
+			fprintf(stderr, "doitong: %s\n", why);
+			return CLIENT_EXIT_USAGE;
+		}
+	}
+	json_t *data, *vars = generate_input(a, inline_image ? inline_image : a->image);
+	free(inline_image);
 	int rc = api_call(api, "mutation Generate($input: GenerateInput!) { generate(input: $input) { "
 			  CLIENT_GENERATION_FIELDS " } }", vars, idem, &data, &err);
 	json_decref(vars);

@@ -18,6 +18,9 @@
 #ifndef DOITONG_SAMPLESDIR
 #define DOITONG_SAMPLESDIR "/usr/share/doitong/samples"
 #endif
+#ifndef DOITONG_LOCALSTATEDIR
+#define DOITONG_LOCALSTATEDIR "/var"
+#endif
 
 /* SETTING_SECONDS: a comma-separated list of 1..86400 second waits (at most
  * SECONDS_LIST_MAX), kept as a PostgreSQL array literal "{5,300}"; "" = NULL. */
@@ -35,7 +38,7 @@ struct setting {
 #define S(key, kind, field, fallback) { key, kind, offsetof(struct config, field), fallback }
 static const struct setting settings[] = {
 	S("dsn", SETTING_STRING, dsn, "dbname=doitong"),
-	S("media_dir", SETTING_STRING, media_dir, "/var/lib/doitong/media"),
+	S("media_dir", SETTING_STRING, media_dir, DOITONG_LOCALSTATEDIR "/lib/doitong/media"),
 	S("media_url", SETTING_STRING, media_url, "http://127.0.0.1/media"),
 	S("sql_dir", SETTING_STRING, sql_dir, DOITONG_SQLDIR),
 	S("log_level", SETTING_STRING, log_level, "info"),

@@ -301,6 +301,10 @@ static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel,
 				    : json_object_get(input, names[i]);
 		if (!json_is_string(value))
 			continue;
+		/* An inline file (input.image or input.audio as a data: URI) is
+		 * not fetched: its form is checked in SQL (internal.data_uri_ok). */
+		if (dot && !strncmp(json_string_value(value), "data:", 5))
+			continue;
 		char why[160];
 		struct outbound_policy p = outbound_policy_of(c->env->allow_private_urls,
 							      c->env->allow_loopback_urls);

@@ -4,14 +4,17 @@
 #  1. the installed example configuration, every setting uncommented, is
 #     accepted; a bad value stops the installed binaries naming the setting;
 #  2. a separate Apache (own ServerRoot, pid file and port on 127.0.0.1) with
-#     the INSTALLED mod_fcgid vhost snippet (placeholders filled in with the
-#     DESTDIR paths) in front of the installed doitong.fcgi;
-#  3. a second Apache with no mod_fcgid, serving a directory that holds the
+#     the INSTALLED mod_fcgid snippet (examples/doitong-apache.conf, which
+#     make install rendered with the installed paths; moved under DESTDIR)
+#     in front of the installed doitong.fcgi reading the installed doitong.conf;
+#  3. lighttpd with the INSTALLED examples/lighttpd.conf (moved the same way,
+#     on a loopback port);
+#  4. a second Apache with no mod_fcgid, serving a directory that holds the
 #     installed binary and the INSTALLED htaccess example as .htaccess (plain
 #     CGI through mod_cgid, mod_rewrite routing /graphql);
 # and runs the seed page's requests (seed_checks.sh) through each, against
-# the stack's PostgreSQL and scheduler. Both Apaches are stopped at exit.
-# Ports: DOITONG_INSTALL_PORT (8515) and the next one.
+# the stack's PostgreSQL and scheduler. Every server is stopped at exit.
+# Ports: DOITONG_INSTALL_PORT (8515) and the next two.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -59,7 +62,19 @@ stop_apaches() {
 	done
 	return 0
 }
-trap 'rc=$?; stop_apaches; (exit $rc); it_finish' EXIT
+LT_PIDFILE=''
+stop_lighttpd() {
+	local pid i
+	[[ -n $LT_PIDFILE ]] && pid=$(cat "$LT_PIDFILE" 2>/dev/null) || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+trap 'rc=$?; stop_apaches; stop_lighttpd; (exit $rc); it_finish' EXIT
 
 # --- make install -------------------------------------------------------------
 DEST=$IT_TMP/dest
@@ -77,10 +92,23 @@ for f in bin/doitong.fcgi bin/doitong-scheduler bin/doitong-admin bin/doitong \
 	share/doitong/examples/doitong-vhost.conf.in share/doitong/examples/htaccess.example \
 	share/doitong/examples/lighttpd.conf.in share/doitong/examples/doitong-scheduler.service \
 	share/doitong/examples/doitong-fcgi.service share/doitong/examples/doitong.cron \
+	share/doitong/examples/doitong-apache.conf share/doitong/examples/lighttpd.conf \
+	share/doitong/examples/doitong.env.example \
 	share/man/man5/doitong.conf.5 share/man/man8/doitong-scheduler.8 \
 	share/man/man8/doitong-admin.8 share/man/man1/doitong.1; do
 	if [[ -s $PREFIX/$f ]]; then pass "installed $f"; else fail "installed $f"; fi
 done
+# The rendered examples are ready to use: no placeholder is left in them.
+for f in "$PREFIX"/share/doitong/examples/* "$PREFIX/etc/doitong/doitong.conf.example"; do
+	[[ $f == *.in ]] && continue
+	if left=$(grep -n '@[A-Za-z_]*@' "$f"); then fail "no placeholder left in ${f#"$PREFIX"/}" "$left"; fi
+done
+assert_eq "the installed systemd unit runs the installed scheduler" \
+	'ExecStart=/usr/local/bin/doitong-scheduler --loop' \
+	"$(grep '^ExecStart=' "$PREFIX/share/doitong/examples/doitong-scheduler.service")"
+assert_match "the installed cron line runs the installed scheduler with the installed config" \
+	'DOITONG_CONFIG=/usr/local/etc/doitong/doitong.conf DOITONG_DSN=[^ ]+ /usr/local/bin/doitong-scheduler --once' \
+	"$(<"$PREFIX/share/doitong/examples/doitong.cron")"
 # Every SQL file of the source tree is installed.
 src_sql=$(cd "$DOITONG_SRC_DIR/sql" && find . -name '*.sql' | sort)
 inst_sql=$(cd "$PREFIX/share/doitong/sql" && find . -name '*.sql' | sort)
@@ -118,20 +146,6 @@ close_breakers() {
 	psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "UPDATE internal.providers
 		SET failure_streak = 0, breaker_open_until = NULL, breaker_trips = 0" >/dev/null ||
 		it_abort "could not reset the providers' breakers"
-}
-
-# render IN OUT NAME=VALUE...: fills each @NAME@ (as scripts/stack does);
-# leftovers are a set-up error.
-render() {
-	local in=$1 out=$2 kv text
-	shift 2
-	text=$(<"$in")
-	shopt -u patsub_replacement 2>/dev/null || true
-	for kv in "$@"; do
-		text=${text//@"${kv%%=*}"@/${kv#*=}}
-	done
-	[[ ! $text =~ @[A-Z][A-Z_]*@ ]] || it_abort "$in: no value for ${BASH_REMATCH[0]}"
-	printf '%s\n' "$text" >"$out"
 }
 
 # apache_start NAME CONF PORT: checks and starts one server, waits until it answers.
@@ -197,24 +211,37 @@ CustomLog "$dir/logs/access.log" common
 EOF
 }
 
-# --- 2. Apache + mod_fcgid with the installed vhost snippet -------------------
-A1=$IT_TMP/fcgid
-mkdir -p "$A1/apache/run" "$A1/apache/logs" "$A1/apache/fcgid" "$A1/apache/state" "$A1/www/graphiql"
-# The snippet serves @RUN_DIR@/media: here the stack scheduler's media dir.
-ln -s "$MEDIA_DIR" "$A1/media"
-[[ -n $WEB_USER ]] && chown "$WEB_USER:$WEB_USER" "$A1/apache/fcgid" "$A1/apache/state" "$A1/apache/logs"
-env_lines=''
-while IFS= read -r line; do
-	env_lines+="FcgidInitialEnv ${line%%=*} \"${line#*=}\""$'\n'
-done < <(printf 'DOITONG_CONFIG=%s\nDOITONG_DSN=%s\n' "$CONF" "$WEB_DSN"
-	printf 'DOITONG_SQL_DIR=%s\nDOITONG_SAMPLES_DIR=%s\n' "$PREFIX/share/doitong/sql" "$PREFIX/share/doitong/samples"
-	printf 'DOITONG_LOG_FILE=%s\nDOITONG_METRICS_FILE=%s\n' "$A1/apache/logs/responder.log" "$A1/apache/state/metrics"
-	for k in DOITONG_MEDIA_DIR DOITONG_MEDIA_URL DOITONG_OUTBOUND_ALLOW_LOOPBACK DOITONG_LOG_LEVEL; do
-		[[ -n ${STACK_ENV[$k]:-} ]] && printf '%s=%s\n' "$k" "${STACK_ENV[$k]}"
-	done)
-render "$PREFIX/share/doitong/examples/doitong-vhost.conf.in" "$A1/apache/doitong-vhost.conf" \
-	"RUN_DIR=$A1" "FCGI_BIN=$PREFIX/bin/doitong.fcgi" "FCGI_DIR=$PREFIX/bin" "FCGI_NAME=doitong.fcgi" \
-	"FCGID_MAX_PROCS=2" "FCGID_ENV=${env_lines%$'\n'}"
+# --- 2. Apache + mod_fcgid with the installed, rendered snippet --------------
+# `make install` wrote examples/doitong-apache.conf with the installed paths
+# (prefix /usr/local here); the staged tree lives under $DEST, so the test
+# moves every /usr/local path there and nothing else. The responders read
+# the installed configuration file the snippet names, as in production.
+STATE=$PREFIX/var/lib/doitong
+relocate() { sed "s|/usr/local/|$PREFIX/|g" "$1"; }
+mkdir -p "$STATE/apache/run" "$STATE/apache/logs" "$STATE/apache/fcgid" "$STATE/www/graphiql"
+# The snippet serves the state directory's media/: here the stack scheduler's.
+[[ -d $STATE/media ]] || it_abort "make install did not create the state directory's media/"
+rmdir "$STATE/media" && ln -s "$MEDIA_DIR" "$STATE/media"
+[[ -n $WEB_USER ]] && chown "$WEB_USER:$WEB_USER" "$STATE/apache" "$STATE/apache/fcgid" "$STATE/apache/logs"
+INSTALLED_CONF=$PREFIX/etc/doitong/doitong.conf
+{
+	cat "$PREFIX/etc/doitong/doitong.conf.example"
+	printf 'dsn = %s\n' "$WEB_DSN"
+	printf 'sql_dir = %s\nsamples_dir = %s\n' "$PREFIX/share/doitong/sql" "$PREFIX/share/doitong/samples"
+	printf 'media_dir = %s\nmedia_url = %s\n' "$MEDIA_DIR" "${STACK_ENV[DOITONG_MEDIA_URL]}"
+	printf 'outbound_allow_loopback = %s\n' "${STACK_ENV[DOITONG_OUTBOUND_ALLOW_LOOPBACK]:-0}"
+	printf 'log_level = %s\n' "${STACK_ENV[DOITONG_LOG_LEVEL]:-info}"
+} >"$INSTALLED_CONF"
+chmod 644 "$INSTALLED_CONF"
+relocate "$PREFIX/share/doitong/examples/doitong-apache.conf" >"$STATE/apache/doitong-apache.conf"
+if left=$(grep -n '"/usr/local/' "$STATE/apache/doitong-apache.conf"); then
+	fail "the moved Apache snippet names only paths of the installed tree" "$left"
+else
+	pass "the moved Apache snippet names only paths of the installed tree"
+fi
+assert_match "the installed Apache snippet names the installed doitong.conf" \
+	"FcgidInitialEnv DOITONG_CONFIG \"$INSTALLED_CONF\"" "$(<"$STATE/apache/doitong-apache.conf")"
+A1=$STATE
 {
 	base_conf "$A1/apache" "$FCGID_PORT" fcgid
 	cat <<EOF
@@ -228,12 +255,11 @@ DocumentRoot "$A1/www"
 	Options FollowSymLinks
 </Directory>
 DirectoryIndex disabled
-Include "$A1/apache/doitong-vhost.conf"
+Include "$A1/apache/doitong-apache.conf"
 EOF
 } >"$A1/apache/httpd.conf"
 apache_start fcgid "$A1/apache/httpd.conf" "$FCGID_PORT"
-pass "Apache with the installed vhost snippet started on 127.0.0.1:$FCGID_PORT"
-
+pass "Apache with the installed snippet (server context) started on 127.0.0.1:$FCGID_PORT"
 http_get "http://127.0.0.1:$FCGID_PORT/healthz" ''
 assert_status "fcgid: GET /healthz through the installed snippet" 200
 # Static media: the snippet's types and caching headers.
@@ -250,7 +276,45 @@ IT_SUITE=install-fcgid
 close_breakers
 run_seed_checks
 
-# --- 3. Apache, plain CGI, with the installed .htaccess ----------------------
+# --- 3. lighttpd with the installed, rendered configuration ------------------
+# examples/lighttpd.conf is a whole server configuration (port 80 on every
+# address, responders as www-data); the test moves it to a loopback port.
+LT_PORT=$((FCGID_PORT + 2))
+mkdir -p "$STATE/lighttpd/sock" "$STATE/lighttpd/tmp" "$STATE/lighttpd/logs" "$STATE/lighttpd/state"
+[[ -n $WEB_USER ]] && chown "$WEB_USER:$WEB_USER" "$STATE/lighttpd/sock" "$STATE/lighttpd/tmp" \
+	"$STATE/lighttpd/logs" "$STATE/lighttpd/state"
+LT_CONF=$STATE/lighttpd/lighttpd.conf
+relocate "$PREFIX/share/doitong/examples/lighttpd.conf" |
+	sed -e "s|^server.bind .*|server.bind = \"127.0.0.1\"|" -e "s|^server.port .*|server.port = $LT_PORT|" |
+	if [[ -n $WEB_USER ]]; then cat; else grep -v '^server\.\(user\|group\)name'; fi >"$LT_CONF"
+assert_match "the installed lighttpd.conf names the installed doitong.fcgi" \
+	"\"bin-path\" *=> \"$PREFIX/bin/doitong.fcgi\"" "$(<"$LT_CONF")"
+if out=$(lighttpd -tt -f "$LT_CONF" 2>&1); then
+	pass "lighttpd -tt accepts the installed lighttpd.conf"
+else
+	fail "lighttpd -tt accepts the installed lighttpd.conf" "$out"
+fi
+if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$LT_PORT/"; then
+	it_abort "port $LT_PORT is in use; set DOITONG_INSTALL_PORT"
+fi
+LT_PIDFILE=$STATE/lighttpd/lighttpd.pid
+lighttpd -f "$LT_CONF" </dev/null >"$IT_TMP/lighttpd.log" 2>&1 || {
+	sed 's/^/#   /' "$IT_TMP/lighttpd.log" "$STATE/lighttpd/logs/error.log" 2>/dev/null
+	it_abort "lighttpd did not start with the installed configuration"
+}
+for ((i = 0; i < 75; i++)); do
+	curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$LT_PORT/healthz" && break
+	sleep 0.2
+done
+http_get "http://127.0.0.1:$LT_PORT/healthz" ''
+assert_status "lighttpd: GET /healthz through the installed configuration" 200
+DOITONG_URL=http://127.0.0.1:$LT_PORT/graphql
+IT_SUITE=install-lighttpd
+close_breakers
+run_seed_checks
+stop_lighttpd
+
+# --- 4. Apache, plain CGI, with the installed .htaccess ----------------------
 A2=$IT_TMP/cgi
 mkdir -p "$A2/run" "$A2/logs" "$A2/www"
 install -m 755 "$PREFIX/bin/doitong.fcgi" "$A2/www/doitong.fcgi"

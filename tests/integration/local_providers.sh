@@ -3,8 +3,9 @@
 # and local-avatar providers through the running stack with a LIVE key (the
 # stack's scheduler runs them, no test mode): each generation completes, its
 # media URL downloads, and ffprobe finds the width, height, duration and
-# format the API reports; a bad option value
-# is INVALID_INPUT at acceptance.
+# format the API reports; a picture given inline (a data: URI through the
+# API, a file through the client's --image) is what the video and the
+# avatar show; a bad option value is INVALID_INPUT at acceptance.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -77,6 +78,35 @@ assert_eq "image: 16:9 is 1024x576" '1024x576' "$(jq -r '"\(.width)x\(.height)"'
 run video '{"type":"VIDEO","provider":"local-video","input":{"text":"Waves on a beach"},"options":{"duration":3,"cameraMove":"pan-right"}}'
 assert_eq "video: 3 s at 360p 16:9" '640x360 3' "$(jq -r '"\(.width)x\(.height) \(.duration | round)"' <<<"$LAST_META")"
 run avatar '{"type":"AVATAR","provider":"local-avatar","input":{"text":"Hello, I am an offline avatar."}}'
+
+# From a picture: a red 320x240 PNG, sent inline as a data: URI through the
+# API (video) and as a file through the client's --image (avatar portrait);
+# the centre of the first frame is the picture's red.
+command -v ffmpeg >/dev/null || it_abort "missing ffmpeg"
+RED=$IT_TMP/red.png
+ffmpeg -v error -y -f lavfi -i color=c=red:s=320x240 -frames:v 1 "$RED" || it_abort "ffmpeg could not make a PNG"
+# centre_rgb FILE: "R G B" of the first frame's centre.
+centre_rgb() {
+	ffmpeg -v error -i "$1" -vf 'crop=2:2:iw/2:ih/2,scale=1:1' -frames:v 1 -f rawvideo -pix_fmt rgb24 - |
+		od -An -tu1 | xargs
+}
+is_red() { awk -v c="$1" 'BEGIN { split(c, v, " "); exit !(v[1] > 200 && v[2] < 60 && v[3] < 60) }'; }
+run i2v "{\"type\":\"VIDEO\",\"provider\":\"local-video\",\"input\":{\"text\":\"The red card\",\"image\":\"data:image/png;base64,$(base64 -w0 "$RED")\"},\"options\":{\"duration\":2}}"
+rgb=$(centre_rgb "$IT_TMP/i2v")
+if is_red "$rgb"; then pass "i2v: the video shows the inline picture (centre $rgb)"; else fail "i2v: the video shows the inline picture" "centre $rgb"; fi
+
+out=$(DOITONG_URL=$url DOITONG_API_KEY=$key timeout 120 "$DOITONG_BUILD_DIR/doitong" generate --type avatar \
+	--provider local-avatar --image "$RED" -o "$IT_TMP/portrait.mp4" "Hello from a picture file." 2>&1) && rc=0 || rc=$?
+assert_eq "client: generate --image FILE (a portrait) exits 0" 0 "$rc"
+rgb=$(centre_rgb "$IT_TMP/portrait.mp4" 2>/dev/null || true)
+if is_red "$rgb"; then pass "client --image FILE: the avatar shows the portrait (centre $rgb)"; else fail "client --image FILE: the avatar shows the portrait" "centre '$rgb'; $out"; fi
+assert_eq "client --image FILE: the avatar has a video and an audio stream" 'audio video' \
+	"$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 "$IT_TMP/portrait.mp4" 2>/dev/null | sort | xargs)"
+printf 'not a picture' >"$IT_TMP/notes.txt"
+out=$(DOITONG_URL=$url DOITONG_API_KEY=$key timeout 30 "$DOITONG_BUILD_DIR/doitong" generate --type avatar \
+	--provider local-avatar --image "$IT_TMP/notes.txt" "x" 2>&1) && rc=0 || rc=$?
+assert_eq "client: --image with a file that is no picture exits 2" 2 "$rc"
+assert_match "client: ... and says why" 'not a PNG, JPEG, GIF or WebP picture' "$out"
 
 # A value outside allowedValues is refused at acceptance.
 gql_post "$url" "$key" "$(json_request "$GEN" '{"input":{"type":"VIDEO","provider":"local-video","input":{"text":"x"},"options":{"cameraMove":"spin"}}}')"

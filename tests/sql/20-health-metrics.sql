@@ -3,11 +3,11 @@
 -- api.metrics -> every generation state and delivery status (0 when none)
 -- with live counts, each provider's breaker (open only while
 -- breaker_open_until is in the future) and failure streak, webhook attempts
--- split by a 2xx answer; both callable by doitong_api and read-only.
+-- split by a 2xx answer, counters that survive the purge; both callable by doitong_api and read-only.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 -- ------------------------------------------------------------ api.health
 SELECT is(api.health()->>'database', 'ok', 'health: the database answers ok');
@@ -51,6 +51,17 @@ SELECT is((:'m1'::jsonb->'webhookDeliveries'->>'FAILED')::int - (:'m0'::jsonb->'
 SELECT is(((:'m1'::jsonb->'webhookAttempts'->>'ok')::int - (:'m0'::jsonb->'webhookAttempts'->>'ok')::int,
            (:'m1'::jsonb->'webhookAttempts'->>'error')::int - (:'m0'::jsonb->'webhookAttempts'->>'error')::int)::text,
           '(1,3)', 'metrics: attempts split by a 2xx answer (no answer is an error)');
+
+-- The purge deletes the delivery and its four attempts (finished 31 days
+-- ago): the attempt counters do not fall, the delivery gauge does.
+UPDATE internal.webhook_deliveries SET finished_at = now() - interval '31 days'
+ WHERE msg_id = 'msg_00000000000000000000000001';
+SELECT is((api.maintenance_purge(now())->>'webhookDeliveries')::int >= 1, true, 'purge: the old delivery goes');
+SELECT api.metrics() AS m2 \gset
+SELECT is(((:'m2'::jsonb->'webhookAttempts'->>'ok')::int - (:'m1'::jsonb->'webhookAttempts'->>'ok')::int,
+           (:'m2'::jsonb->'webhookAttempts'->>'error')::int - (:'m1'::jsonb->'webhookAttempts'->>'error')::int,
+           (:'m2'::jsonb->'webhookDeliveries'->>'FAILED')::int - (:'m1'::jsonb->'webhookDeliveries'->>'FAILED')::int)::text,
+          '(0,0,-1)', 'metrics: attempt counters survive the purge of their delivery; the delivery gauge drops');
 
 -- ------------------------------------------------------------ as the server
 SET LOCAL ROLE doitong_api;
