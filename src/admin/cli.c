@@ -109,9 +109,11 @@ static const struct command_spec commands[] = {
 	  "key, e.g. DOITONG_KLING_KEY; the key itself never enters the database.\n",
 	  { { NULL, FLAG_BOOL, 0 } }, NULL },
 	{ "stats", NULL, ADMIN_STATS, 0,
-	  "stats",
-	  "Prints counts of accounts, keys, generations by state, credits and webhooks.\n",
-	  { { NULL, FLAG_BOOL, 0 } }, NULL },
+	  "stats [--since PERIOD]",
+	  "Prints what happened over the period (default 24h; 30m, 7d, or a timestamp such as\n"
+	  "2026-11-01T00:00:00Z): generations by state, credits spent and refunded, webhook\n"
+	  "deliveries that failed, and a table of generations by provider with failure rates.\n",
+	  { F("since", FLAG_TEXT, since) }, NULL },
 	{ "doctor", NULL, ADMIN_DOCTOR, 0,
 	  "doctor",
 	  "Checks the database, migrations, each enabled provider's key variable (in this\n"

@@ -47,6 +47,7 @@ struct admin_args {
 	long concurrent;         /* set-plan --concurrent, -1 when absent */
 	long daily;              /* set-plan --daily, -1 when absent */
 	const char *reason;      /* credits add --reason */
+	const char *since;       /* stats --since (NULL: the last 24 hours) */
 };
 
 /*

@@ -112,6 +112,55 @@ static int print_object(json_t *out)
 	return 0;
 }
 
+static const struct table_column stats_provider_columns[] = {
+	{ "provider", "PROVIDER" },
+	{ "total", "TOTAL" },
+	{ "completed", "COMPLETED" },
+	{ "failed", "FAILED" },
+	{ "cancelled", "CANCELLED" },
+	{ "active", "ACTIVE" },
+	{ "failureRate", "FAILURE RATE" },
+};
+
+/* A copy of obj's members named in keys (NULL-terminated), in that order:
+ * jsonb keeps its own key order, readers want the documented one. */
+static json_t *members_in_order(json_t *obj, const char *const *keys)
+{
+	json_t *copy = json_object();
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(obj, *keys);
+		if (v)
+			json_object_set(copy, *keys, v);
+	}
+	return copy;
+}
+
+/* admin.stats: the period, the totals as key/value lines, then the table of
+ * generations by provider. */
+static int print_stats(json_t *out)
+{
+	static const char *const sections[] = { "accounts", "generations", "credits", "webhooks", NULL };
+	static const char *const states[] = { "PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED",
+					      "total", NULL };
+	static const char *const credits[] = { "spent", "refunded", "toppedUp", "spentTestMode", NULL };
+	static const char *const webhooks[] = { "delivered", "failed", "pending", "failedAttempts", NULL };
+	json_t *providers = json_object_get(out, "providers");
+	if (!json_is_object(out) || !json_is_array(providers)) {
+		fprintf(stderr, "doitong-admin: unexpected result from the database\n");
+		return 1;
+	}
+	printf("From %s to %s\n\n", json_string_value(json_object_get(out, "from")),
+	       json_string_value(json_object_get(out, "to")));
+	json_t *totals = members_in_order(out, sections);
+	json_object_set_new(totals, "generations", members_in_order(json_object_get(out, "generations"), states));
+	json_object_set_new(totals, "credits", members_in_order(json_object_get(out, "credits"), credits));
+	json_object_set_new(totals, "webhooks", members_in_order(json_object_get(out, "webhooks"), webhooks));
+	table_print_object(stdout, totals);
+	json_decref(totals);
+	printf("\n");
+	return print_rows(providers, stats_provider_columns, ARRAY_LEN(stats_provider_columns));
+}
+
 static int key_create(struct ctx *c, const struct admin_args *args)
 {
 	char key[AUTH_KEY_MAX_LEN], hash[AUTH_HASH_HEX_LEN + 1], prefix[13];
@@ -192,8 +241,10 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 		const char *params[] = { args->arg[0], args->arg[1] };
 		return call(c, "admin.provider_set_key_env", 2, params, &out) ? print_object(out) : 1;
 	}
-	case ADMIN_STATS:
-		return call(c, "admin.stats", 0, NULL, &out) ? print_object(out) : 1;
+	case ADMIN_STATS: {
+		const char *params[] = { args->since ? args->since : "24h" };
+		return call(c, "admin.stats", 1, params, &out) ? print_stats(out) : 1;
+	}
 	case ADMIN_HELP:
 	case ADMIN_MIGRATE:
 	case ADMIN_DOCTOR:

@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(37);
+SELECT plan(42);
 
 SELECT admin.account_create('Acme', 'starter', 500)->>'id' AS acc \gset
 SELECT ok(:'acc' ~ '^acc_[0-9a-f]{24}$', 'account ids look like acc_ + 24 hex');
@@ -74,8 +74,36 @@ SELECT key_hash AS pkey FROM tests.make_account('PRO', 0) \gset
 SELECT is((SELECT e->'available' FROM jsonb_array_elements(api.providers(:'pkey', 'VIDEO')) e WHERE e->>'id' = 'wan'),
           'false'::jsonb, 'the public catalog shows it unavailable');
 SELECT throws_ok($$SELECT admin.provider_set_enabled('nope', true)$$, 'QA404', NULL, 'enable an unknown provider: QA404');
-SELECT is(admin.stats() - 'accounts', '{"generations":{"PENDING":0,"PROCESSING":0,"COMPLETED":0,"FAILED":0,"CANCELLED":0}}'::jsonb,
-          'stats counts generations by status');
+-- stats over a period: generations by state and provider, credits, webhooks.
+SELECT admin.stats('1h') AS s0 \gset
+SELECT account_id AS sacc FROM tests.make_account('PRO', 1000) \gset
+SELECT tests.generation_in_state(:'sacc', 'COMPLETED'), tests.generation_in_state(:'sacc', 'COMPLETED'),
+       tests.generation_in_state(:'sacc', 'FAILED'), tests.generation_in_state(:'sacc', 'PENDING');
+INSERT INTO internal.webhook_deliveries (msg_id, account_id, generation_id, event, url, body, status, next_attempt_at, created_at)
+SELECT internal.webhook_msg_id(), :'sacc', g.id, 'generation.failed', 'https://hooks.example/x', '{}', 'FAILED', now(), now()
+  FROM internal.generations g WHERE g.account_id = :'sacc' AND g.status = 'FAILED';
+INSERT INTO internal.webhook_attempts (delivery_id, attempt_no, worker, finished_at, http_status)
+SELECT d.id, n, 'tests', now(), 500 FROM internal.webhook_deliveries d, generate_series(1, 3) n WHERE d.account_id = :'sacc';
+SELECT admin.stats('1h') AS s1 \gset
+SELECT is(((:'s1'::jsonb)->'generations'->>'COMPLETED')::int - ((:'s0'::jsonb)->'generations'->>'COMPLETED')::int
+          + 10 * (((:'s1'::jsonb)->'generations'->>'total')::int - ((:'s0'::jsonb)->'generations'->>'total')::int),
+          42, 'stats: generations by status and in total over the period');
+SELECT is(jsonb_build_object(
+            'total', ((SELECT p FROM jsonb_array_elements((:'s1'::jsonb)->'providers') p WHERE p->>'provider' = 'local')->>'total')::int
+                   - coalesce(((SELECT p FROM jsonb_array_elements((:'s0'::jsonb)->'providers') p WHERE p->>'provider' = 'local')->>'total')::int, 0),
+            'failed', ((SELECT p FROM jsonb_array_elements((:'s1'::jsonb)->'providers') p WHERE p->>'provider' = 'local')->>'failed')::int
+                   - coalesce(((SELECT p FROM jsonb_array_elements((:'s0'::jsonb)->'providers') p WHERE p->>'provider' = 'local')->>'failed')::int, 0)),
+          '{"total":4,"failed":1}'::jsonb, 'stats: the provider row counts its generations and failures');
+SELECT is((((:'s1'::jsonb)->'credits'->>'spent')::int - ((:'s0'::jsonb)->'credits'->>'spent')::int,
+           ((:'s1'::jsonb)->'credits'->>'refunded')::int - ((:'s0'::jsonb)->'credits'->>'refunded')::int)::text,
+          (SELECT format('(%s,%s)', sum(credit_cost) FILTER (WHERE status = 'COMPLETED'), sum(credit_cost) FILTER (WHERE status = 'FAILED'))
+             FROM internal.generations WHERE account_id = :'sacc'),
+          'stats: credits spent (two captures) and refunded (one failure)');
+SELECT is((((:'s1'::jsonb)->'webhooks'->>'failed')::int - ((:'s0'::jsonb)->'webhooks'->>'failed')::int,
+           ((:'s1'::jsonb)->'webhooks'->>'failedAttempts')::int - ((:'s0'::jsonb)->'webhooks'->>'failedAttempts')::int)::text,
+          '(1,3)', 'stats: webhook deliveries that failed and failed attempts');
+SELECT throws_ok($$SELECT admin.stats('yesterday-ish')$$, 'QA400', NULL, 'stats: a period that is neither form: QA400');
+SELECT is(admin.stats('2000-01-01T00:00:00Z')->>'from', '2000-01-01T00:00:00Z', 'stats: a timestamp as the start');
 
 SELECT * FROM finish();
 ROLLBACK;

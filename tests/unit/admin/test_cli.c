@@ -96,6 +96,9 @@ static void spec_lines_parse(void **state)
 
 	assert_int_equal(parse("stats", &a), 0);
 	assert_int_equal(a.command, ADMIN_STATS);
+	assert_null(a.since);
+	assert_int_equal(parse("stats --since 7d", &a), 0);
+	assert_string_equal(a.since, "7d");
 	assert_int_equal(parse("doctor", &a), 0);
 	assert_int_equal(a.command, ADMIN_DOCTOR);
 }
