@@ -148,6 +148,13 @@ close_breakers() {
 		it_abort "could not reset the providers' breakers"
 }
 
+# seed_through SUITE URL: the seed page's requests against URL, from closed breakers.
+seed_through() {
+	IT_SUITE=$1 DOITONG_URL=$2
+	close_breakers
+	run_seed_checks
+}
+
 # apache_start NAME CONF PORT: checks and starts one server, waits until it answers.
 apache_start() {
 	local name=$1 conf=$2 port=$3 dir i
@@ -271,10 +278,7 @@ assert_eq "fcgid: /media/*.mp4 is video/mp4" video/mp4 "$RESP_TYPE"
 assert_eq "fcgid: /media caching header" 'public, max-age=3600' "$(resp_header Cache-Control)"
 assert_eq "fcgid: /media nosniff" nosniff "$(resp_header X-Content-Type-Options)"
 
-DOITONG_URL=http://127.0.0.1:$FCGID_PORT/graphql
-IT_SUITE=install-fcgid
-close_breakers
-run_seed_checks
+seed_through install-fcgid "http://127.0.0.1:$FCGID_PORT/graphql"
 
 # --- 3. lighttpd with the installed, rendered configuration ------------------
 # examples/lighttpd.conf is a whole server configuration (port 80 on every
@@ -308,10 +312,7 @@ for ((i = 0; i < 75; i++)); do
 done
 http_get "http://127.0.0.1:$LT_PORT/healthz" ''
 assert_status "lighttpd: GET /healthz through the installed configuration" 200
-DOITONG_URL=http://127.0.0.1:$LT_PORT/graphql
-IT_SUITE=install-lighttpd
-close_breakers
-run_seed_checks
+seed_through install-lighttpd "http://127.0.0.1:$LT_PORT/graphql"
 stop_lighttpd
 
 # --- 4. Apache, plain CGI, with the installed .htaccess ----------------------
@@ -357,10 +358,7 @@ http_get "http://127.0.0.1:$CGI_PORT/site.conf" ''
 assert_status "cgi: the .htaccess refuses *.conf files" 403
 http_get "http://127.0.0.1:$CGI_PORT/healthz" ''
 assert_status "cgi: GET /healthz (the .htaccess routes it to the binary)" 200
-DOITONG_URL=http://127.0.0.1:$CGI_PORT/graphql
-IT_SUITE=install-cgi
-close_breakers
-run_seed_checks
+seed_through install-cgi "http://127.0.0.1:$CGI_PORT/graphql"
 IT_SUITE=install
 if ((IT_FAIL)); then
 	tail -n 20 "$A2/logs/error.log" | sed 's/^/#   error.log: /'
