@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/integration/local_providers.sh - the offline local-image, local-video
-# and local-avatar providers through the running stack with a LIVE key (the
+# tests/integration/local_providers.sh - the offline local (speech),
+# local-image, local-video and local-avatar providers through the running stack with a LIVE key (the
 # stack's scheduler runs them, no test mode): each generation completes, its
 # media URL downloads, and ffprobe finds the width, height, duration and
 # format the API reports; a picture given inline (a data: URI through the
@@ -78,6 +78,42 @@ assert_eq "image: 16:9 is 1024x576" '1024x576' "$(jq -r '"\(.width)x\(.height)"'
 run video '{"type":"VIDEO","provider":"local-video","input":{"text":"Waves on a beach"},"options":{"duration":3,"cameraMove":"pan-right"}}'
 assert_eq "video: 3 s at 360p 16:9" '640x360 3' "$(jq -r '"\(.width)x\(.height) \(.duration | round)"' <<<"$LAST_META")"
 run avatar '{"type":"AVATAR","provider":"local-avatar","input":{"text":"Hello, I am an offline avatar."}}'
+
+# Speech (espeak-ng): the same sentence at speed 1 and 2 in German, as WAV
+# and MP3; ffprobe's duration and format agree with the API's metadata and
+# the faster one is shorter.
+# speech NAME OPTIONS_JSON: generate, wait, download; sets SPEECH_SECONDS.
+speech() {
+	local name=$1 gid meta f pd pf
+	gql_post "$url" "$key" "$(json_request "$GEN" "{\"input\":{\"type\":\"AUDIO\",\"provider\":\"local\",\"input\":{\"text\":\"Guten Tag, wie geht es Ihnen heute?\"},\"options\":$2}}")"
+	gid=$(jqr '.data.generate.id // empty')
+	[[ -n $gid ]] || { fail "$name: generate accepted" "$RESP_BODY"; return; }
+	poll_generation "$url" "$key" "$gid" 60
+	gql_post "$url" "$key" "$(json_request "$GET" "$(jq -cn --arg id "$gid" '{id: $id}')")"
+	[[ $(jqr '.data.generation.status') == COMPLETED ]] || { fail "$name: COMPLETED" "$RESP_BODY"; return; }
+	meta=$(jqr '.data.generation.metadata') f=$IT_TMP/$name
+	curl -sS --max-time 30 -f -o "$f" "$(jqr '.data.generation.url')" || { fail "$name: downloads"; return; }
+	IFS=$'\t' read -r pd pf < <(ffprobe -v error -show_entries format=duration,format_name -of json "$f" |
+		jq -r '[.format.duration, .format.format_name] | @tsv')
+	assert_match "$name: ffprobe reads the format the API reports ($(jq -r .format <<<"$meta"))" \
+		"$(jq -r .format <<<"$meta")" "$pf"
+	if awk -v a="$(jq -r .duration <<<"$meta")" -v b="$pd" 'BEGIN { e = a - b; if (e < 0) e = -e; exit !(e < 0.15 && a > 0) }'; then
+		pass "$name: ffprobe duration $pd = metadata duration $(jq -r .duration <<<"$meta")"
+	else
+		fail "$name: ffprobe duration = metadata duration" "api $(jq -r .duration <<<"$meta"), ffprobe $pd"
+	fi
+	assert_eq "$name: sizeBytes is the downloaded size" "$(stat -c %s "$f")" "$(jq -r .sizeBytes <<<"$meta")"
+	SPEECH_SECONDS=$pd
+}
+SPEECH_SECONDS=0
+speech speech-slow '{"voice":"de","speed":1,"format":"wav"}'
+slow=$SPEECH_SECONDS
+speech speech-fast '{"voice":"de","speed":2,"format":"mp3"}'
+if awk -v s="$slow" -v f="$SPEECH_SECONDS" 'BEGIN { exit !(f > 0 && f < s * 0.8) }'; then
+	pass "speech: speed 2 is shorter than speed 1 ($SPEECH_SECONDS s < $slow s)"
+else
+	fail "speech: speed 2 is shorter than speed 1" "speed 2: $SPEECH_SECONDS s, speed 1: $slow s"
+fi
 
 # From a picture: a red 320x240 PNG, sent inline as a data: URI through the
 # API (video) and as a file through the client's --image (avatar portrait);
