@@ -75,6 +75,23 @@ if ((RC == 0)) && jq -e '.status == "COMPLETED" and (.id | startswith("gen_")) a
 else
 	fail "--json generate: exit 0, stdout is the completed generation as JSON, stderr empty" "$(show)"
 fi
+# The file -o saved is what the reported metadata says (ffprobe), per type.
+for type in audio image video avatar; do
+	f=$IT_TMP/meta-$type
+	dt --json generate --type "$type" -o "$f" "metadata check: $type [instant]"
+	reported=$(jq -c '.metadata | {format, width, height, duration: (.duration // 0 | round), sizeBytes}' <<<"$OUT" 2>/dev/null)
+	probed=$(ffprobe -v error -show_entries stream=width,height:format=duration,format_name,size -of json "$f" 2>/dev/null |
+		jq -c --arg fmt "$(jq -r .metadata.format <<<"$OUT" 2>/dev/null)" '
+			([.streams[] | select(.width)][0]) as $v |
+			{format: (if (.format.format_name | split(",") | index($fmt)) or
+			             (.format.format_name | test($fmt + "_pipe|^" + $fmt)) then $fmt else .format.format_name end),
+			 width: $v.width, height: $v.height,
+			 duration: (if $v.width and (.format.duration // null) == null then 0
+			            else (.format.duration // "0" | tonumber | round) end),
+			 sizeBytes: (.format.size | tonumber)}')
+	assert_eq "$type: the downloaded file matches the reported metadata (ffprobe)" "$reported" "$probed"
+done
+
 dt --json account
 if jq -e '.credits | type == "number"' <<<"$OUT" >/dev/null 2>&1; then
 	pass "--json account parses"
