@@ -1,7 +1,8 @@
 -- api.metrics() -> the database's figures for GET /metrics (src/common/metrics.c
 -- renders them):
 --   {"generations": {"PENDING": n, "PROCESSING": n, "COMPLETED": n, "FAILED": n, "CANCELLED": n},
---    "providers": [{"id": "kling", "breakerOpen": false, "failureStreak": 0}, ...],
+--    "providers": [{"id": "kling", "breakerOpen": false, "failureStreak": 0, "breakerTrips": 0}, ...],
+--    "providerErrors": [{"provider": "kling", "code": "GENERATION_FAILED", "n": 3}, ...],
 --    "webhookDeliveries": {"PENDING": n, "DELIVERED": n, "FAILED": n},
 --    "webhookAttempts": {"ok": n, "error": n}}
 -- Every state and status is present (0 when none). "ok" = an attempt answered
@@ -27,8 +28,19 @@ AS $$
       SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'id', p.id,
                  'breakerOpen', coalesce(p.breaker_open_until > now(), false),
-                 'failureStreak', p.failure_streak) ORDER BY p.id), '[]'::jsonb)
+                 'failureStreak', p.failure_streak,
+                 'breakerTrips', p.breaker_trips) ORDER BY p.id), '[]'::jsonb)
         FROM internal.providers AS p),
+    -- Attempts are never purged, so these are counters. Test mode's
+    -- simulated failures are not the provider's.
+    'providerErrors', (
+      SELECT coalesce(jsonb_agg(jsonb_build_object('provider', e.provider, 'code', e.code, 'n', e.n)
+                                ORDER BY e.provider, e.code), '[]'::jsonb)
+        FROM (SELECT a.provider, coalesce(a.error_code, 'UNKNOWN') AS code, count(*) AS n
+                FROM internal.generation_attempts AS a
+                JOIN internal.generations AS g ON g.id = a.generation_id
+               WHERE a.status = 'FAILED' AND NOT g.test_mode
+               GROUP BY 1, 2) AS e),
     'webhookDeliveries', (
       SELECT jsonb_object_agg(s.status, coalesce(c.n, 0))
         FROM unnest(ARRAY['PENDING', 'DELIVERED', 'FAILED']) AS s(status)

@@ -106,6 +106,24 @@ static void gauge_per_member(FILE *f, const char *name, const char *label, json_
 	}
 }
 
+/* One sample NAME{provider="ID"} N per provider: field is a boolean (1/0)
+ * or an integer member of each {"id", ...} object. */
+static void per_provider(FILE *f, const char *name, json_t *providers, const char *field)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(providers, i, p)
+	{
+		const char *id = json_string_value(json_object_get(p, "id"));
+		json_t *v = json_object_get(p, field);
+		if (!id)
+			continue;
+		fprintf(f, "%s{provider=\"", name);
+		put_label_value(f, id);
+		fprintf(f, "\"} %lld\n", json_is_boolean(v) ? (long long)json_is_true(v) : (long long)json_integer_value(v));
+	}
+}
+
 static void render_requests(FILE *f, const struct metrics_snapshot *s)
 {
 	family(f, "doitong_http_requests_total", "counter",
@@ -140,36 +158,38 @@ static void render_db(FILE *f, json_t *db)
 	gauge_per_member(f, "doitong_generations", "state", json_object_get(db, "generations"));
 
 	json_t *providers = json_object_get(db, "providers");
-	size_t i;
-	json_t *p;
 	family(f, "doitong_provider_breaker_open", "gauge",
 	       "1 while the provider's circuit breaker is open, else 0.");
-	json_array_foreach(providers, i, p)
-	{
-		const char *id = json_string_value(json_object_get(p, "id"));
-		if (!id)
-			continue;
-		fputs("doitong_provider_breaker_open{provider=\"", f);
-		put_label_value(f, id);
-		fprintf(f, "\"} %d\n", json_is_true(json_object_get(p, "breakerOpen")) ? 1 : 0);
-	}
+	per_provider(f, "doitong_provider_breaker_open", providers, "breakerOpen");
 	family(f, "doitong_provider_failure_streak", "gauge",
 	       "Consecutive upstream failures of live jobs, per provider.");
-	json_array_foreach(providers, i, p)
+	per_provider(f, "doitong_provider_failure_streak", providers, "failureStreak");
+	family(f, "doitong_provider_breaker_trips_total", "counter",
+	       "Times the provider's circuit breaker opened.");
+	per_provider(f, "doitong_provider_breaker_trips_total", providers, "breakerTrips");
+
+	family(f, "doitong_provider_errors_total", "counter",
+	       "Failed attempts of live generations, by provider and error code.");
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(db, "providerErrors"), i, e)
 	{
-		const char *id = json_string_value(json_object_get(p, "id"));
-		if (!id)
+		const char *id = json_string_value(json_object_get(e, "provider"));
+		const char *code = json_string_value(json_object_get(e, "code"));
+		if (!id || !code)
 			continue;
-		fputs("doitong_provider_failure_streak{provider=\"", f);
+		fputs("doitong_provider_errors_total{provider=\"", f);
 		put_label_value(f, id);
-		fprintf(f, "\"} %lld\n", (long long)json_integer_value(json_object_get(p, "failureStreak")));
+		fputs("\",code=\"", f);
+		put_label_value(f, code);
+		fprintf(f, "\"} %lld\n", (long long)json_integer_value(json_object_get(e, "n")));
 	}
 
 	family(f, "doitong_webhook_deliveries", "gauge", "Webhook deliveries in the database, by status.");
 	gauge_per_member(f, "doitong_webhook_deliveries", "status", json_object_get(db, "webhookDeliveries"));
 
 	family(f, "doitong_webhook_attempts_total", "counter",
-	       "Webhook delivery attempts recorded (ok: a 2xx answer), since the last purge.");
+	       "Webhook delivery attempts (ok: a 2xx answer).");
 	json_t *attempts = json_object_get(db, "webhookAttempts");
 	fprintf(f, "doitong_webhook_attempts_total{result=\"ok\"} %lld\n",
 		(long long)json_integer_value(json_object_get(attempts, "ok")));

@@ -74,6 +74,7 @@ for base in "$lt" "$ap"; do
 	assert_eq "$server: ... Cache-Control: no-store" no-store "$(resp_header Cache-Control)"
 	for family in 'doitong_http_requests_total counter' 'doitong_http_request_duration_seconds histogram' \
 		'doitong_generations gauge' 'doitong_provider_breaker_open gauge' 'doitong_provider_failure_streak gauge' \
+		'doitong_provider_breaker_trips_total counter' 'doitong_provider_errors_total counter' \
 		'doitong_webhook_deliveries gauge' 'doitong_webhook_attempts_total counter' 'doitong_database_up gauge'; do
 		if grep -qxF "# TYPE $family" <<<"$RESP_BODY"; then pass "$server: /metrics has $family"; else
 			fail "$server: /metrics has $family"; fi
@@ -143,6 +144,20 @@ if ((grown >= 1)); then pass "doitong_generations (all states) grew by $grown"; 
 re='^doitong_http_requests_total\{operation="generate",status="200"\}$'
 assert_eq "... and requests_total{generate,200} by 1 on Apache's pool" 1 \
 	"$(($(scrape "$ap" gen-ap >/dev/null; sum gen-ap "$re") - $(sum first-apache "$re")))"
+
+# --- provider errors ------------------------------------------------------------------
+# A live job naming luma fails here (the stack has no vendor keys): one more
+# failed attempt in doitong_provider_errors_total{provider="luma"}.
+scrape "$lt" err-before
+gql_post "$DOITONG_URL" "$SUITE_KEY" '{"query":"mutation { generate(input: {type: VIDEO, provider: \"luma\", input: {text: \"observability: luma without its key\"}}) { id } }"}'
+gid=$(jqr '.data.generate.id // empty')
+[[ -n $gid ]] || it_abort "the luma generation was refused: $RESP_BODY"
+poll_generation "$DOITONG_URL" "$SUITE_KEY" "$gid" 60
+assert_eq "the luma job failed" FAILED "$POLL_STATUS"
+scrape "$lt" err-after
+re='^doitong_provider_errors_total\{.*provider="luma"'
+grown=$(($(sum err-after "$re") - $(sum err-before "$re")))
+assert_eq "doitong_provider_errors_total{provider=luma} grew by 1" 1 "$grown"
 
 # --- PostgreSQL down -----------------------------------------------------------------
 pg_stopped=1

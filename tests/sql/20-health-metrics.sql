@@ -2,12 +2,14 @@
 -- database. api.health -> {"database":"ok","migrations":<latest version>};
 -- api.metrics -> every generation state and delivery status (0 when none)
 -- with live counts, each provider's breaker (open only while
--- breaker_open_until is in the future) and failure streak, webhook attempts
--- split by a 2xx answer, counters that survive the purge; both callable by doitong_api and read-only.
+-- breaker_open_until is in the future), failure streak and trips, failed
+-- live attempts by provider and code, webhook attempts split by a 2xx
+-- answer (counters that survive the purge); both callable by doitong_api
+-- and read-only.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 -- ------------------------------------------------------------ api.health
 SELECT is(api.health()->>'database', 'ok', 'health: the database answers ok');
@@ -43,9 +45,15 @@ SELECT is((:'m1'::jsonb->'generations'->>'PENDING')::int - (:'m0'::jsonb->'gener
 SELECT is((:'m1'::jsonb->'generations'->>'FAILED')::int - (:'m0'::jsonb->'generations'->>'FAILED')::int, 2,
           'metrics: two FAILED ones count');
 SELECT is((SELECT p FROM jsonb_array_elements(:'m1'::jsonb->'providers') AS p WHERE p->>'id' = 'kling'),
-          '{"id":"kling","breakerOpen":true,"failureStreak":4}'::jsonb, 'metrics: an open breaker and its streak');
+          '{"id":"kling","breakerOpen":true,"failureStreak":4,"breakerTrips":0}'::jsonb, 'metrics: an open breaker, its streak and trips');
 SELECT is((SELECT p FROM jsonb_array_elements(:'m1'::jsonb->'providers') AS p WHERE p->>'id' = 'luma'),
-          '{"id":"luma","breakerOpen":false,"failureStreak":2}'::jsonb, 'metrics: a breaker past its cool-down is not open');
+          '{"id":"luma","breakerOpen":false,"failureStreak":2,"breakerTrips":0}'::jsonb, 'metrics: a breaker past its cool-down is not open');
+-- The two FAILED live generations failed on 'local' with GENERATION_FAILED.
+SELECT is(coalesce((SELECT (e->>'n')::int FROM jsonb_array_elements(:'m1'::jsonb->'providerErrors') e
+                     WHERE e->>'provider' = 'local' AND e->>'code' = 'GENERATION_FAILED'), 0)
+          - coalesce((SELECT (e->>'n')::int FROM jsonb_array_elements(:'m0'::jsonb->'providerErrors') e
+                       WHERE e->>'provider' = 'local' AND e->>'code' = 'GENERATION_FAILED'), 0),
+          2, 'metrics: provider errors count failed live attempts by provider and code');
 SELECT is((:'m1'::jsonb->'webhookDeliveries'->>'FAILED')::int - (:'m0'::jsonb->'webhookDeliveries'->>'FAILED')::int, 1,
           'metrics: a FAILED delivery counts');
 SELECT is(((:'m1'::jsonb->'webhookAttempts'->>'ok')::int - (:'m0'::jsonb->'webhookAttempts'->>'ok')::int,

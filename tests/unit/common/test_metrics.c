@@ -76,11 +76,19 @@ static const char expected[] =
 	"# TYPE doitong_provider_failure_streak gauge\n"
 	"doitong_provider_failure_streak{provider=\"kling\"} 5\n"
 	"doitong_provider_failure_streak{provider=\"we\\\"ird\\\\id\\n\"} 0\n"
+	"# HELP doitong_provider_breaker_trips_total Times the provider's circuit breaker opened.\n"
+	"# TYPE doitong_provider_breaker_trips_total counter\n"
+	"doitong_provider_breaker_trips_total{provider=\"kling\"} 2\n"
+	"doitong_provider_breaker_trips_total{provider=\"we\\\"ird\\\\id\\n\"} 0\n"
+	"# HELP doitong_provider_errors_total Failed attempts of live generations, by provider and error code.\n"
+	"# TYPE doitong_provider_errors_total counter\n"
+	"doitong_provider_errors_total{provider=\"kling\",code=\"GENERATION_FAILED\"} 3\n"
+	"doitong_provider_errors_total{provider=\"kling\",code=\"PROVIDER_\\\"X\"} 1\n"
 	"# HELP doitong_webhook_deliveries Webhook deliveries in the database, by status.\n"
 	"# TYPE doitong_webhook_deliveries gauge\n"
 	"doitong_webhook_deliveries{status=\"PENDING\"} 1\n"
 	"doitong_webhook_deliveries{status=\"FAILED\"} 0\n"
-	"# HELP doitong_webhook_attempts_total Webhook delivery attempts recorded (ok: a 2xx answer), since the last purge.\n"
+	"# HELP doitong_webhook_attempts_total Webhook delivery attempts (ok: a 2xx answer).\n"
 	"# TYPE doitong_webhook_attempts_total counter\n"
 	"doitong_webhook_attempts_total{result=\"ok\"} 4\n"
 	"doitong_webhook_attempts_total{result=\"error\"} 9\n";
@@ -98,9 +106,14 @@ static void renders_the_exposition(void **state)
 	s.buckets[METRICS_BUCKET_COUNT - 1] = 3;
 	s.sum_us = 12000345;
 	json_t *db = json_loads("{\"generations\": {\"PENDING\": 2, \"COMPLETED\": 7, \"bogus\": \"x\"},"
-				" \"providers\": [{\"id\": \"kling\", \"breakerOpen\": true, \"failureStreak\": 5},"
-				"                {\"id\": \"we\\\"ird\\\\id\\n\", \"breakerOpen\": false, \"failureStreak\": 0},"
+				" \"providers\": [{\"id\": \"kling\", \"breakerOpen\": true, \"failureStreak\": 5,"
+				"                 \"breakerTrips\": 2},"
+				"                {\"id\": \"we\\\"ird\\\\id\\n\", \"breakerOpen\": false, \"failureStreak\": 0,"
+				"                 \"breakerTrips\": 0},"
 				"                {\"breakerOpen\": true}],"
+				" \"providerErrors\": [{\"provider\": \"kling\", \"code\": \"GENERATION_FAILED\", \"n\": 3},"
+				"                     {\"provider\": \"kling\", \"code\": \"PROVIDER_\\\"X\", \"n\": 1},"
+				"                     {\"provider\": \"kling\"}],"
 				" \"webhookDeliveries\": {\"PENDING\": 1, \"FAILED\": 0},"
 				" \"webhookAttempts\": {\"ok\": 4, \"error\": 9}}",
 				0, NULL);
