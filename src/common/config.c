@@ -53,6 +53,7 @@ static const struct setting settings[] = {
 	S("vertex_project", SETTING_STRING, vertex_project, ""),
 	S("vertex_location", SETTING_STRING, vertex_location, "us-central1"),
 	S("vertex_url", SETTING_STRING, vertex_url, ""),
+	S("vertex_storage_url", SETTING_STRING, vertex_storage_url, "https://storage.googleapis.com"),
 };
 #undef S
 

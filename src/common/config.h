@@ -37,6 +37,7 @@ struct config {
 	char *vertex_project; /* Vertex AI project ("" = the key file's project_id) */
 	char *vertex_location; /* Vertex AI region (us-central1) */
 	char *vertex_url;     /* Vertex AI API base ("" = https://{location}-aiplatform.googleapis.com/v1) */
+	char *vertex_storage_url; /* Cloud Storage base for gs:// results (https://storage.googleapis.com) */
 };
 
 /* Fills cfg with defaults, the file's values, then the environment's.

@@ -177,12 +177,15 @@ enum vertex_token_err vertex_token_parse(long http_status, const char *body, str
 									     : VERTEX_TOKEN_SERVER;
 	json_t *err = json_object_get(root, "error");
 	json_t *desc = json_object_get(root, "error_description");
-	if (json_is_string(err))
-		*why = arena_printf(a, "Vertex AI's token endpoint refused the service account (%s%s%s).",
-				    safe_text(json_string_value(err), a), json_is_string(desc) ? ": " : "",
-				    json_is_string(desc) ? safe_text(json_string_value(desc), a) : "");
+	const char *text = !json_is_string(err) ? NULL
+			   : arena_printf(a, "%s%s%s", safe_text(json_string_value(err), a),
+					  json_is_string(desc) ? ": " : "",
+					  json_is_string(desc) ? safe_text(json_string_value(desc), a) : "");
+	if (kind == VERTEX_TOKEN_REFUSED && text)
+		*why = arena_printf(a, "Vertex AI's token endpoint refused the service account (%s).", text);
 	else
-		*why = arena_printf(a, "Vertex AI's token endpoint answered HTTP %ld.", http_status);
+		*why = arena_printf(a, "Vertex AI's token endpoint answered HTTP %ld%s%s%s.", http_status,
+				    text ? " (" : "", text ? text : "", text ? ")" : "");
 	json_decref(root);
 	return kind;
 }
@@ -207,6 +210,39 @@ const char *vertex_models_url(const struct config *cfg, const char *project, str
 		n--;
 	return arena_printf(a, "%.*s/projects/%s/locations/%s/publishers/google/models", (int)n, base,
 			    project, loc);
+}
+
+const char *vertex_storage_url(const struct config *cfg, const char *uri, struct arena *a)
+{
+	if (!uri || strncmp(uri, "gs://", 5))
+		return NULL;
+	const char *bucket = uri + 5;
+	const char *slash = strchr(bucket, '/');
+	size_t blen = slash ? (size_t)(slash - bucket) : 0;
+	if (!blen || blen > 222 || strspn(bucket, "abcdefghijklmnopqrstuvwxyz0123456789._-") != blen ||
+	    !slash[1] || strlen(slash) > 1024)
+		return NULL;
+	const char *base = cfg->vertex_storage_url && *cfg->vertex_storage_url
+			   ? cfg->vertex_storage_url : "https://storage.googleapis.com";
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	const char *obj = slash + 1;
+	char *enc = arena_alloc(a, strlen(obj) * 3 + 1);
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)obj; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			enc[o++] = (char)*p;
+		} else {
+			static const char hex[] = "0123456789ABCDEF";
+			enc[o++] = '%';
+			enc[o++] = hex[*p >> 4];
+			enc[o++] = hex[*p & 15];
+		}
+	}
+	enc[o] = '\0';
+	return arena_printf(a, "%.*s/%.*s/%s", (int)n, base, (int)blen, bucket, enc);
 }
 
 /* The key file's text (arena), or NULL. */

@@ -39,6 +39,7 @@
 #define VERTEX_TOKEN_DEFAULT_TTL 3600 /* an answer without expires_in */
 #define VERTEX_KEY_FILE_MAX 65536  /* longest key file read */
 #define VERTEX_DEFAULT_LOCATION "us-central1"
+#define VERTEX_ANSWER_MAX (128u * 1024 * 1024) /* an operation answer with inline video */
 
 /* The fields of a service-account key file used here (arena strings). */
 struct vertex_sa {
@@ -108,6 +109,12 @@ bool vertex_access_token(const struct provider_ctx *ctx, const char **token, con
  * where vertex_url defaults to https://{location}-aiplatform.googleapis.com/v1
  * and location to the vertex_location setting. */
 const char *vertex_models_url(const struct config *cfg, const char *project, struct arena *a);
+
+/* The Cloud Storage download URL of "gs://bucket/object":
+ * "{vertex_storage_url}/bucket/object" (the object percent-encoded, '/'
+ * kept; default https://storage.googleapis.com), or NULL when uri is not a
+ * gs:// object. The download needs the same Bearer token. */
+const char *vertex_storage_url(const struct config *cfg, const char *uri, struct arena *a);
 
 /* Forgets the cached token (tests). */
 void vertex_token_forget(void);

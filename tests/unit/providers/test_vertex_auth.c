@@ -273,6 +273,17 @@ static void urls_and_paths(void **state)
 	cfg.vertex_location = "";
 	assert_string_equal(vertex_models_url(&cfg, "p1", a),
 			    "http://127.0.0.1:9/v1/projects/p1/locations/us-central1/publishers/google/models");
+	/* gs:// results: the object percent-encoded, '/' kept */
+	assert_string_equal(vertex_storage_url(&cfg, "gs://out-bucket/run 1/sample_0.mp4", a),
+			    "https://storage.googleapis.com/out-bucket/run%201/sample_0.mp4");
+	cfg.vertex_storage_url = "http://127.0.0.1:9/storage/";
+	assert_string_equal(vertex_storage_url(&cfg, "gs://b/o?x#y", a),
+			    "http://127.0.0.1:9/storage/b/o%3Fx%23y");
+	assert_null(vertex_storage_url(&cfg, "https://e.x/b/o", a));
+	assert_null(vertex_storage_url(&cfg, "gs://bucket-only", a));
+	assert_null(vertex_storage_url(&cfg, "gs://bucket/", a));
+	assert_null(vertex_storage_url(&cfg, "gs://Bad_Bucket!/o", a));
+	assert_null(vertex_storage_url(&cfg, "gs:///o", a));
 	/* The setting wins over the conventional variable. */
 	setenv("GOOGLE_APPLICATION_CREDENTIALS", "/env/key.json", 1);
 	assert_string_equal(vertex_credentials_path(&cfg), "/env/key.json");
