@@ -141,21 +141,29 @@ static const char *veo_body(const struct job *job, bool vertex, struct arena *a,
 	return task_json_body(a, b);
 }
 
-static bool veo_submit(const struct job *job, struct arena *a, struct task_call *call,
-		       const char **why)
+/* POST {base}{prefix}{model}:predictLongRunning: the Gemini API's prefix is
+ * "/models/", Vertex AI's base already ends in .../models. */
+static bool submit_call(const struct job *job, bool vertex, struct arena *a, struct task_call *call,
+			const char **why)
 {
 	const char *model = veo_model(job);
 	if (!model) {
 		*why = "Veo's model name is not usable.";
 		return false;
 	}
-	const char *body = veo_body(job, false, a, why);
+	const char *body = veo_body(job, vertex, a, why);
 	if (!body)
 		return false;
 	call->method = "POST";
-	call->path = arena_printf(a, "/models/%s:predictLongRunning", model);
+	call->path = arena_printf(a, "%s%s:predictLongRunning", vertex ? "/" : "/models/", model);
 	call->body = body;
 	return true;
+}
+
+static bool veo_submit(const struct job *job, struct arena *a, struct task_call *call,
+		       const char **why)
+{
+	return submit_call(job, false, a, call, why);
 }
 
 static bool veo_poll(const struct job *job, const char *name, struct arena *a,
@@ -297,18 +305,7 @@ const struct task_api task_api_veo = {
 static bool vertex_submit(const struct job *job, struct arena *a, struct task_call *call,
 			  const char **why)
 {
-	const char *model = veo_model(job);
-	if (!model) {
-		*why = "Veo's model name is not usable.";
-		return false;
-	}
-	const char *body = veo_body(job, true, a, why);
-	if (!body)
-		return false;
-	call->method = "POST";
-	call->path = arena_printf(a, "/%s:predictLongRunning", model);
-	call->body = body;
-	return true;
+	return submit_call(job, true, a, call, why);
 }
 
 static bool vertex_poll(const struct job *job, const char *name, struct arena *a,

@@ -63,11 +63,7 @@ static void seedance_builders(void **state)
 
 	/* neither text nor image: refused before any request */
 	job_from("{\"id\":\"gen_s\",\"input\":{}}", &job);
-	enum provider_fault fault;
-	const char *why = NULL;
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_REQUEST);
-	assert_non_null(strstr(why, "input.text or input.image"));
+	assert_refused(api, &job, FAULT_REQUEST, "input.text or input.image");
 
 	build(api, TASK_PHASE_POLL, &job, "cgt-20250801123456-abcde", &call);
 	assert_string_equal(call.method, "GET");

@@ -70,20 +70,14 @@ static void fal_builders(void **state)
 	assert_string_equal(sget(b, "resolution"), "720p");
 
 	/* a routed job without the model id, or an unusable one: the operator's */
-	enum provider_fault fault;
-	const char *why = NULL;
 	job_from("{\"id\":\"gen_f\",\"adapter\":\"luma\",\"route\":\"fal\",\"input\":{\"text\":\"a\"}}", &job);
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
-	assert_non_null(strstr(why, "model id"));
+	assert_refused(api, &job, FAULT_CONFIG, "model id");
 	job_from("{\"id\":\"gen_f\",\"adapter\":\"luma\",\"route\":\"fal\",\"falModel\":\"fal-ai/../x\","
 		 "\"input\":{\"text\":\"a\"}}", &job);
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
+	assert_refused(api, &job, FAULT_CONFIG, "model id");
 	/* a direct job on fal's descriptor: not this route */
 	job_from("{\"id\":\"gen_f\",\"adapter\":\"luma\",\"falModel\":\"fal-ai/x/y\",\"input\":{\"text\":\"a\"}}", &job);
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
+	assert_refused(api, &job, FAULT_CONFIG, "'direct'");
 }
 
 static void fal_answers(void **state)
@@ -281,13 +275,9 @@ static void vertex_builders(void **state)
 	b = body_of(&call);
 	assert_string_equal(sget(b, "instances.0.image.bytesBase64Encoded"), "/9j/4AAQ");
 	assert_string_equal(call.path, "/veo-3.0-generate-001:predictLongRunning");  /* the default model */
-	enum provider_fault fault;
-	const char *why = NULL;
 	job_from("{\"id\":\"gen_x\",\"route\":\"vertex\",\"input\":{\"text\":\"a\",\"image\":\"https://e.x/a.png\"}}",
 		 &job);
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_REQUEST);
-	assert_non_null(strstr(why, "gs:// URI"));
+	assert_refused(api, &job, FAULT_REQUEST, "gs:// URI");
 	/* the poll is a POST naming the operation */
 	job_from("{\"id\":\"gen_x\",\"route\":\"vertex\",\"upstreamModel\":\"veo-3.0-generate-001\"}", &job);
 	build(api, TASK_PHASE_POLL, &job, VERTEX_OP, &call);
@@ -300,18 +290,13 @@ static void vertex_builders(void **state)
 	assert_true(api->download_auth);
 	/* a Gemini (direct) job is not Vertex's, nor a Vertex job Gemini's */
 	job_from("{\"id\":\"gen_x\",\"input\":{\"text\":\"a\"}}", &job);
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
+	assert_refused(api, &job, FAULT_CONFIG, "'direct'");
 	job_from("{\"id\":\"gen_x\",\"route\":\"vertex\",\"input\":{\"text\":\"a\"}}", &job);
-	assert_false(task_build(&task_api_veo, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
+	assert_refused(&task_api_veo, &job, FAULT_CONFIG, "'vertex'");
 	/* Luma has no Vertex AI twin: its own descriptor, which refuses */
 	job_from("{\"id\":\"gen_x\",\"adapter\":\"luma\",\"route\":\"vertex\",\"input\":{\"text\":\"a\"}}", &job);
 	assert_ptr_equal(task_route_api(&task_api_luma, &job), &task_api_luma);
-	assert_false(task_build(&task_api_luma, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault,
-				&why));
-	assert_int_equal(fault, FAULT_CONFIG);
-	assert_non_null(strstr(why, "'vertex'"));
+	assert_refused(&task_api_luma, &job, FAULT_CONFIG, "'vertex'");
 	assert_int_equal(task_route_of(&job), TASK_ROUTE_VERTEX);
 }
 

@@ -295,6 +295,19 @@ static void urls_and_paths(void **state)
 	arena_free(a);
 }
 
+/* vertex_access_token fails with fault and a reason containing in_why. */
+static void token_fails(const struct provider_ctx *ctx, enum provider_fault fault, const char *in_why,
+			const char **project)
+{
+	const char *token = NULL, *why = NULL;
+	enum provider_fault got = fault == FAULT_REQUEST ? FAULT_CONFIG : FAULT_REQUEST;
+	assert_false(vertex_access_token(ctx, &token, project, &got, &why));
+	assert_int_equal(got, fault);
+	assert_null(token);
+	if (in_why && !strstr(why, in_why))
+		fail_msg("why '%s' lacks '%s'", why, in_why);
+}
+
 /* The transport refuses before sending anything when the setup is wrong. */
 static void refuses_bad_setup(void **state)
 {
@@ -302,18 +315,11 @@ static void refuses_bad_setup(void **state)
 	struct arena *a = arena_new(0);
 	struct config cfg = { 0 };
 	struct provider_ctx ctx = { .cfg = &cfg, .arena = a, .http = NULL };
-	const char *token = NULL, *project = NULL, *why = NULL;
-	enum provider_fault fault = FAULT_REQUEST;
+	const char *project = NULL;
 	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
-	assert_false(vertex_access_token(&ctx, &token, &project, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
-	assert_non_null(strstr(why, "GOOGLE_APPLICATION_CREDENTIALS"));
-
+	token_fails(&ctx, FAULT_CONFIG, "GOOGLE_APPLICATION_CREDENTIALS", &project);
 	cfg.vertex_credentials = "/nonexistent/doitong-vertex.json";
-	fault = FAULT_REQUEST;
-	assert_false(vertex_access_token(&ctx, &token, &project, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
-	assert_non_null(strstr(why, "can't be read"));
+	token_fails(&ctx, FAULT_CONFIG, "can't be read", &project);
 
 	char path[] = "/tmp/doitong-vertex-XXXXXX";
 	int fd = mkstemp(path);
@@ -323,15 +329,10 @@ static void refuses_bad_setup(void **state)
 	close(fd);
 	free(text);
 	cfg.vertex_credentials = path;
-	fault = FAULT_REQUEST;
-	assert_false(vertex_access_token(&ctx, &token, &project, &fault, &why));
-	assert_int_equal(fault, FAULT_CONFIG);
-	assert_non_null(strstr(why, "project"));
+	token_fails(&ctx, FAULT_CONFIG, "project", &project);
 	/* A project set, but no HTTP client: the assertion was made, nothing sent. */
 	cfg.vertex_project = "proj-9";
-	fault = FAULT_REQUEST;
-	assert_false(vertex_access_token(&ctx, &token, &project, &fault, &why));
-	assert_int_equal(fault, FAULT_UPSTREAM);
+	token_fails(&ctx, FAULT_UPSTREAM, "HTTP client", &project);
 	assert_string_equal(project, "proj-9");
 	unlink(path);
 	arena_free(a);
