@@ -274,6 +274,25 @@ static const char *read_key_file(const char *path, struct arena *a)
 	return buf;
 }
 
+bool vertex_sa_load(const struct config *cfg, struct arena *a, struct vertex_sa *sa,
+		    const char **text, const char **why)
+{
+	const char *path = vertex_credentials_path(cfg);
+	if (!path) {
+		*why = "Vertex AI has no service-account key file (setting vertex_credentials or "
+		       "GOOGLE_APPLICATION_CREDENTIALS).";
+		return false;
+	}
+	const char *t = read_key_file(path, a);
+	if (!t) {
+		*why = "Vertex AI's service-account key file can't be read.";
+		return false;
+	}
+	if (text)
+		*text = t;
+	return vertex_sa_parse(t, a, sa, why);
+}
+
 static struct {
 	char token[VERTEX_TOKEN_MAX];
 	long long exp;
@@ -297,20 +316,15 @@ bool vertex_access_token(const struct provider_ctx *ctx, const char **token, con
 			 enum provider_fault *fault, const char **why)
 {
 	struct arena *a = ctx->arena;
-	const char *path = vertex_credentials_path(ctx->cfg);
-	if (!path)
-		return fail_with(fault, why, FAULT_CONFIG,
-				 "Vertex AI has no service-account key file (setting vertex_credentials "
-				 "or GOOGLE_APPLICATION_CREDENTIALS).");
-	const char *text = read_key_file(path, a);
-	if (!text)
-		return fail_with(fault, why, FAULT_CONFIG,
-				 "Vertex AI's service-account key file can't be read.");
 	struct vertex_sa sa;
-	if (!vertex_sa_parse(text, a, &sa, why)) {
+	const char *text = NULL;
+	if (!vertex_sa_load(ctx->cfg, a, &sa, &text, why)) {
 		*fault = FAULT_CONFIG;
 		return false;
 	}
+	const char *loc = ctx->cfg->vertex_location;
+	if (loc && *loc && strspn(loc, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(loc))
+		return fail_with(fault, why, FAULT_CONFIG, "The vertex_location setting is not a region name.");
 	const char *proj = ctx->cfg->vertex_project && *ctx->cfg->vertex_project
 			   ? ctx->cfg->vertex_project : sa.project_id;
 	if (!proj || strspn(proj, "abcdefghijklmnopqrstuvwxyz0123456789-:.") != strlen(proj))

@@ -91,6 +91,13 @@ enum vertex_token_err vertex_token_parse(long http_status, const char *body, str
  * $GOOGLE_APPLICATION_CREDENTIALS, else NULL. */
 const char *vertex_credentials_path(const struct config *cfg);
 
+/* Reads and parses the configured key file, sending nothing (also for
+ * doitong-admin doctor): true with *sa and (when text is not NULL) the
+ * file's text, or false with a client-safe *why (no file configured,
+ * unreadable, not a service-account key). */
+bool vertex_sa_load(const struct config *cfg, struct arena *a, struct vertex_sa *sa,
+		    const char **text, const char **why);
+
 /*
  * An access token (arena copy) for the configured service account, from the
  * per-process cache while it has more than VERTEX_TOKEN_RENEW seconds left

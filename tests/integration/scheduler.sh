@@ -10,7 +10,8 @@
 #     fall back and complete on the next provider, providers shows it
 #     unavailable, naming it gives PROVIDER_UNAVAILABLE, auto-selection skips
 #     it; after the cool-down a successful (half-open) job closes it;
-#  4. Veo routed through Google Vertex AI (route vertex): the scheduler signs
+#  4. Veo routed through Google Vertex AI (route vertex; doctor checks the key
+#     file): the scheduler signs
 #     in with the fake's service-account key file (OAuth2 token), submits,
 #     polls fetchPredictOperation and stores the inline video, probed.
 # The stack's own scheduler is stopped meanwhile (these need to know who
@@ -218,6 +219,9 @@ it_admin providers route veo vertex >/dev/null || it_abort "providers route veo 
 assert_eq "doitong-admin providers list shows veo routed through vertex" vertex \
 	"$(it_admin providers list | awk '$1 == "veo" { print $5 }')"
 psql_q "UPDATE internal.providers SET enabled = true, failure_streak = 0, breaker_open_until = NULL WHERE id = 'veo'" >/dev/null
+assert_eq "doitong-admin doctor checks veo's Vertex AI key file" \
+	"ok route vertex: service account doitong-test@fake-project.iam.gserviceaccount.com" \
+	"$(DOITONG_VERTEX_CREDENTIALS=$vertex_key it_admin doctor 2>/dev/null | awk '$1 == "key" && $2 == "veo" { $1 = $2 = ""; print substr($0, 3) }')"
 SCHED_ENV+=(DOITONG_VERTEX_CREDENTIALS="$vertex_key" DOITONG_VERTEX_URL="$fake/vertex/v1"
 	DOITONG_VERTEX_LOCATION=us-central1 DOITONG_VEO_KEY=)
 start_scheduler v
