@@ -43,10 +43,27 @@ static bool credentials(const struct task_api *api, const struct job *job,
 	return *key != NULL;
 }
 
+/* *out for credentials that could not be had. A token endpoint that
+ * failed (FAULT_UPSTREAM) while a task runs upstream is no reason to give
+ * the task up: a poll, result step or download looks again later, like
+ * one that got no answer (the provider's time limit bounds the waiting). */
+static void no_credentials(const struct task_api *api, enum task_phase phase, const struct job *job,
+			   const struct provider_ctx *ctx, enum provider_fault fault, const char *why,
+			   struct provider_outcome *out)
+{
+	if (fault == FAULT_UPSTREAM && (phase == TASK_PHASE_POLL || phase == TASK_PHASE_RESULT)) {
+		log_msg(LOG_INFO, "job %s: %s credentials: %s", job->id, api->name, why);
+		task_transport_outcome(api, phase, job, false, "auth", ctx->arena, out);
+		return;
+	}
+	failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
+}
+
 /*
  * Builds and performs one call. Returns 1 when an answer arrived (*resp), 0
- * when none did (*out already holds the transport outcome) and -1 when the
- * call could not be built (*out FAILED).
+ * when none did (*out already holds the transport outcome, also a poll
+ * whose token could not be had) and -1 when the call could not be built
+ * (*out FAILED).
  */
 static int exchange(const struct task_api *api, enum task_phase phase, const struct job *job,
 		    const struct provider_ctx *ctx, const char *task_id, int page,
@@ -56,8 +73,8 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 	const char *why = NULL, *key = NULL, *base = NULL;
 	enum provider_fault fault;
 	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
-		failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
-		return -1;
+		no_credentials(api, phase, job, ctx, fault, why, out);
+		return out->kind == PROVIDER_FAILED ? -1 : 0;
 	}
 	struct task_call call;
 	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, &call, &fault,
@@ -94,9 +111,9 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 /* The headers of a result download: none, or the auth header when the
  * upstream's result URL needs the key (api->download_auth). NULL with *out
  * FAILED when the key is gone. */
-static bool download_headers(const struct task_api *api, const struct job *job,
-			     const struct provider_ctx *ctx, const char *const **headers,
-			     struct provider_outcome *out)
+static bool download_headers(const struct task_api *api, enum task_phase phase,
+			     const struct job *job, const struct provider_ctx *ctx,
+			     const char *const **headers, struct provider_outcome *out)
 {
 	*headers = NULL;
 	if (!api->download_auth)
@@ -105,7 +122,7 @@ static bool download_headers(const struct task_api *api, const struct job *job,
 	const char *why = NULL, *auth = NULL, *key = NULL, *base = NULL;
 	enum provider_fault fault;
 	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
-		failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
+		no_credentials(api, phase, job, ctx, fault, why, out);
 		return false;
 	}
 	if (!api->auth(key, (long long)time(NULL), a, &auth, &why)) {
@@ -133,7 +150,7 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 						  : out->url;
 		if (!url)
 			failed(out, ctx, FAULT_UPSTREAM, "result", why);
-		else if (!strncmp(url, "data:", 5) || download_headers(api, job, ctx, &headers, out))
+		else if (!strncmp(url, "data:", 5) || download_headers(api, phase, job, ctx, &headers, out))
 			download_video(job, ctx, url, headers, &p, api->label, out);
 	}
 }

@@ -741,6 +741,23 @@ static void vertex_auth_failures(const struct provider_adapter *ad)
 	assert_int_equal(json_integer_value(json_object_get(stats(), "tokens")), 2);
 	assert_int_equal(stat_of("submissions", "vertex"), 0);
 
+	/* A token endpoint failing while a task runs: the poll looks again later */
+	script("{\"provider\":\"vertex\",\"pollsUntilDone\":1}");
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	vertex_token_forget();
+	control("POST", "/_fake/script", "{\"provider\":\"vertex\",\"token\":\"503\"}");
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_RETRY_LATER);
+	assert_string_equal(o.upstream_status, "auth");
+	assert_int_equal(stat_of("polls", "vertex"), 0);
+	control("POST", "/_fake/script", "{\"provider\":\"vertex\",\"token\":\"ok\"}");
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	unlink(o.path);
+	job.upstream_task_id = NULL;
+
 	char *saved = cfg.vertex_credentials;
 	script("{\"provider\":\"vertex\"}");
 	cfg.vertex_credentials = "/nonexistent/doitong-vertex.json";
