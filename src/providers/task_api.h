@@ -7,7 +7,9 @@
  * extensions: a "resolve result" step for upstreams whose finished task
  * holds a reference rather than a URL (MiniMax's file_id -> files/retrieve,
  * family C), and task ids that are resource names with '/' (Veo's
- * operations, family B).
+ * operations, family B). A vendor's descriptor may have a Vertex AI twin
+ * (task_api.vertex: Veo) whose credentials come from the transport's creds
+ * hook (an OAuth2 token, vertex_auth.c) rather than a key variable.
  *
  * Everything declared here is pure: builders turn a job into a `struct
  * task_call` (method, path, headers, JSON body) and parsers turn an HTTP

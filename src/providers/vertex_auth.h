@@ -17,6 +17,12 @@
  *   use       Authorization: Bearer <access_token> on
  *             {vertex_url}/projects/{project}/locations/{location}/publishers/google/models/{m}:...
  *
+ * Any Vertex AI adapter uses it the same way: vertex_access_token() for
+ * the token and project, vertex_models_url() + "/{model}:{method}" for the
+ * call (Veo: predictLongRunning / fetchPredictOperation in veo.c, Imagen:
+ * predict), "Authorization: Bearer <token>" on it; route `vertex` in the
+ * catalog (migration 000011) selects it.
+ *
  * The builders and the parser are pure (unit tests sign with a key they
  * generate and verify with its public half); vertex_access_token() is the
  * transport: it reads the key file, exchanges an assertion through the
