@@ -13,7 +13,11 @@
 #  4. Veo routed through Google Vertex AI (route vertex; doctor checks the key
 #     file): the scheduler signs
 #     in with the fake's service-account key file (OAuth2 token), submits,
-#     polls fetchPredictOperation and stores the inline video, probed.
+#     polls fetchPredictOperation and stores the inline video, probed;
+#  5. every video provider in its own wire format, then wan through fal and
+#     seedance through Replicate: one job each, submitted once, completed with
+#     a probed file (Veo's Gemini download follows its redirect to storage
+#     without the key).
 # The stack's own scheduler is stopped meanwhile (these need to know who
 # runs what) and the catalog rows touched are restored at exit.
 set -euo pipefail
@@ -248,6 +252,51 @@ else
 fi
 assert_eq "the attempt records the operation name" t \
 	"$(psql_q "SELECT bool_and(upstream_task_id LIKE 'projects/fake-project/locations/us-central1/publishers/google/models/veo-3.0-generate-001/operations/%') FROM internal.generation_attempts WHERE generation_id = '$vid'")"
+kill "$SCHED_PID" 2>/dev/null || true
+
+# --- 5. every video provider and route ---------------------------------------------------
+fake_ctl POST reset >/dev/null
+psql_q "UPDATE internal.providers SET base_url = CASE id WHEN 'minimax' THEN '$fake' WHEN 'wan' THEN '$fake/api/v1'
+          WHEN 'veo' THEN '$fake/v1beta' WHEN 'seedance' THEN '$fake/api/v3' WHEN 'vidu' THEN '$fake/ent/v2'
+          ELSE base_url END, route = 'direct', enabled = true, failure_streak = 0, breaker_open_until = NULL
+        WHERE id IN ('luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'seedance', 'vidu')" >/dev/null
+SCHED_ENV+=(DOITONG_MINIMAX_KEY=minimax-test-key DOITONG_WAN_KEY=wan-test-key DOITONG_VEO_KEY=veo-test-key
+	DOITONG_SEEDANCE_KEY=seedance-test-key DOITONG_VIDU_KEY=vidu-test-key DOITONG_FAL_KEY=fal-test-key
+	DOITONG_FAL_URL="$fake" DOITONG_REPLICATE_KEY=replicate-test-key DOITONG_REPLICATE_URL="$fake/v1")
+start_scheduler w
+image="$fake/files/sample-image.png"
+# every_provider LABEL PROVIDER...: one job per provider; all complete with a probed file.
+every_provider() {
+	local label=$1 p ids=()
+	shift
+	for p in "$@"; do
+		generate "$(jq -cn --arg p "$p" --arg t "$label $p" --arg img "$image" \
+			'{type: "VIDEO", provider: $p, input: ({text: $t} + (if $p == "runway" then {image: $img} else {} end))}')"
+		ids+=("'$GEN_ID'")
+	done
+	local list
+	list=$(IFS=,; echo "${ids[*]}")
+	if wait_for 150 "SELECT bool_and(status = 'COMPLETED') FROM internal.generations WHERE id IN ($list)"; then
+		pass "$label: $* complete through the scheduler"
+	else
+		fail "$label: $* complete through the scheduler ($(psql_q "SELECT string_agg(provider || ' ' || status || ' ' || coalesce(error_message, ''), '; ') FROM internal.generations WHERE id IN ($list)"))"
+	fi
+	assert_eq "$label: each result stored with metadata read from the file" "$#" \
+		"$(psql_q "SELECT count(*) FROM internal.generations WHERE id IN ($list) AND metadata->>'width' = '320' AND metadata->>'format' = 'mp4' AND url LIKE '%/' || id || '.mp4'")"
+}
+every_provider direct luma runway kling minimax wan veo seedance vidu
+stats=$(fake_ctl GET stats)
+assert_eq "each vendor saw one submission" "1 1 1 1 1 1 1 1" \
+	"$(jq -r '[.submissions | .luma, .runway, .kling, .minimax, .wan, .veo, .seedance, .vidu] | join(" ")' <<<"$stats")"
+assert_eq "Veo's file download was redirected to storage, which got no key" "1 absent" \
+	"$(jq -r '[.requests[] | select(.path | startswith("/blob/"))] | "\(length) \(.[0].headers["x-goog-api-key"] // "absent")"' <<<"$stats")"
+fake_ctl POST reset >/dev/null
+it_admin providers route wan fal >/dev/null || it_abort "providers route wan fal failed"
+it_admin providers route seedance replicate >/dev/null || it_abort "providers route seedance replicate failed"
+every_provider routed wan seedance
+stats=$(fake_ctl GET stats)
+assert_eq "wan ran on fal and seedance on Replicate, not on their vendors" "1 1 0 0" \
+	"$(jq -r '[.submissions | .fal, .replicate, .wan, .seedance] | join(" ")' <<<"$stats")"
 kill "$SCHED_PID" 2>/dev/null || true
 
 it_finish
