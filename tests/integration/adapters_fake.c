@@ -1,5 +1,5 @@
 /*
- * adapters_fake.c - the luma, runway, kling, minimax, wan and veo adapters end to end against
+ * adapters_fake.c - every video adapter and route end to end against
  * tests/fakes/upstream.mjs (started here on 127.0.0.1, port 0) through the
  * real outbound client: submit -> poll -> complete with the file stored in a
  * temporary media directory and its metadata read back; the request shapes
