@@ -336,7 +336,6 @@ const errors = {
 		// DashScope answers an unknown or expired task with UNKNOWN, not 404.
 		404: () => [200, { request_id: crypto.randomUUID(), output: { task_status: 'UNKNOWN' } }],
 	},
-	vertex: null,   // = veo's (below)
 	seedance: {
 		503: () => [503, arkErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
 		429: () => [429, arkErr('RateLimitExceeded.EndpointRPMExceeded', 'The request rate exceeds the endpoint limit.')],
@@ -367,7 +366,7 @@ const errors = {
 	},
 };
 
-errors.vertex = errors.veo;
+errors.vertex = errors.veo;   // the same Google RPC errors
 
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
 function validate(provider, family, b) {
