@@ -241,6 +241,10 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 		const char *params[] = { args->arg[0], args->arg[1] };
 		return call(c, "admin.provider_set_key_env", 2, params, &out) ? print_object(out) : 1;
 	}
+	case ADMIN_PROVIDERS_ROUTE: {
+		const char *params[] = { args->arg[0], args->arg[1] };
+		return call(c, "admin.provider_set_route", 2, params, &out) ? print_object(out) : 1;
+	}
 	case ADMIN_STATS: {
 		const char *params[] = { args->since ? args->since : "24h" };
 		return call(c, "admin.stats", 1, params, &out) ? print_stats(out) : 1;

@@ -1,7 +1,7 @@
 /*
  * doctor.c - `doitong-admin doctor`: one line per check of an installation
- * (database, migrations, each enabled upstream provider's key variable as a
- * warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
+ * (database, migrations, each enabled upstream provider's credential on its
+ * route as a warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
  * any check fails.
  */
 #include <errno.h>
@@ -13,8 +13,11 @@
 
 #include "admin/commands.h"
 #include "admin/migrate.h"
+#include "common/arena.h"
 #include "providers/local.h"
 #include "providers/spawn.h"
+#include "providers/task_api.h"
+#include "providers/vertex_auth.h"
 
 static void report(const char *check, const char *status, const char *detail)
 {
@@ -41,35 +44,53 @@ static bool check_program(const char *name, const char *bin, const char *version
 	return !required;
 }
 
-/* Each enabled upstream provider's key variable, looked up in this
- * environment (run doctor with the scheduler's): a warning when unset, since
- * its jobs would fail (and fall back) until it is set or the provider is
- * disabled. */
-static void check_provider_keys(PGconn *conn)
+/* Each enabled upstream provider's credential on its route, looked up in
+ * this environment (run doctor with the scheduler's): the provider's key
+ * variable (direct), the aggregator's (fal, replicate), or the Vertex AI
+ * key file (vertex, parsed but not exchanged). A warning when missing,
+ * since its jobs would fail (and fall back) until it is set or the
+ * provider is disabled. */
+static void check_provider_keys(PGconn *conn, const struct config *cfg)
 {
-	PGresult *res = PQexec(conn, "SELECT p.id, p.key_env FROM internal.providers p "
-				     "WHERE p.enabled AND p.key_env IS NOT NULL ORDER BY p.id");
+	PGresult *res = PQexec(conn, "SELECT p.id, coalesce(p.key_env, ''), p.route FROM internal.providers p "
+				     "WHERE p.enabled AND (p.key_env IS NOT NULL OR p.route <> 'direct') "
+				     "ORDER BY p.id");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		report("providers", "warn", "could not list the providers' key variables");
 		PQclear(res);
 		return;
 	}
+	struct arena *a = arena_new(4096);
 	int missing = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
-		const char *id = PQgetvalue(res, i, 0), *var = PQgetvalue(res, i, 1);
-		const char *value = getenv(var);
-		char check[64], detail[300];
+		const char *id = PQgetvalue(res, i, 0), *route = PQgetvalue(res, i, 2);
+		const char *var = !strcmp(route, "fal") ? task_api_fal.key_env
+				  : !strcmp(route, "replicate") ? task_api_replicate.key_env
+				  : PQgetvalue(res, i, 1);
+		char check[64], detail[600];
 		snprintf(check, sizeof check, "key %s", id);
-		if (value && *value) {
-			snprintf(detail, sizeof detail, "%s is set", var);
-			report(check, "ok", detail);
+		bool ok;
+		if (!strcmp(route, "vertex")) {
+			struct vertex_sa sa;
+			const char *why = NULL;
+			ok = vertex_sa_load(cfg, a, &sa, NULL, &why);
+			snprintf(detail, sizeof detail, "route vertex: %s%s", ok ? "service account " : why,
+				 ok ? sa.client_email : "");
 		} else {
-			snprintf(detail, sizeof detail, "%s is not set here: set it for the scheduler, or "
-				 "`doitong-admin providers disable %s`", var, id);
-			report(check, "warn", detail);
-			missing++;
+			const char *value = *var ? getenv(var) : NULL;
+			const char *via = strcmp(route, "direct") ? arena_printf(a, "route %s: ", route) : "";
+			ok = value && *value;
+			if (ok)
+				snprintf(detail, sizeof detail, "%s%s is set", via, var);
+			else
+				snprintf(detail, sizeof detail, "%s%s is not set here: set it for the scheduler, "
+					 "or `doitong-admin providers disable %s`", via, *var ? var : "(none)", id);
 		}
+		report(check, ok ? "ok" : "warn", detail);
+		missing += !ok;
+		arena_reset(a);
 	}
+	arena_free(a);
 	if (missing)
 		printf("%d enabled provider(s) without a key in this environment; their jobs fail "
 		       "(auto-selected ones move to another provider)\n", missing);
@@ -114,7 +135,7 @@ int admin_doctor(const struct config *cfg)
 		} else {
 			snprintf(detail, sizeof detail, "%d applied, none pending", applied);
 			report("migrations", "ok", detail);
-			check_provider_keys(conn);
+			check_provider_keys(conn, cfg);
 		}
 		PQfinish(conn);
 	} else {

@@ -12,8 +12,38 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "common/log.h"
 #include "providers/mp4info.h"
+
+/* Writes the bytes of "data:<type>;base64,<data>" to fd; *type is the
+ * media type (arena). false when it is not base64 or writing fails. */
+static bool save_data_uri(int fd, const char *uri, struct arena *a, const char **type)
+{
+	const char *mark = strstr(uri, ";base64,");
+	if (!mark)
+		return false;
+	*type = arena_strndup(a, uri + 5, (size_t)(mark - uri - 5));
+	const unsigned char *p = (const unsigned char *)mark + 8;
+	size_t left = strlen((const char *)p);
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	bool ok = ctx != NULL;
+	if (ok)
+		EVP_DecodeInit(ctx);
+	unsigned char buf[49152 + 64];
+	while (ok && left) {
+		int chunk = left > 65536 ? 65536 : (int)left, n = 0;
+		ok = EVP_DecodeUpdate(ctx, buf, &n, p, chunk) >= 0 &&
+		     (n == 0 || write(fd, buf, (size_t)n) == n);
+		p += chunk;
+		left -= (size_t)chunk;
+	}
+	int n = 0;
+	ok = ok && EVP_DecodeFinal(ctx, buf, &n) == 1 && (n == 0 || write(fd, buf, (size_t)n) == n);
+	EVP_ENCODE_CTX_free(ctx);
+	return ok;
+}
 
 bool download_type_ok(const char *ct)
 {
@@ -66,10 +96,19 @@ void download_video(const struct job *job, const struct provider_ctx *ctx, const
 		.max_response_bytes = (size_t)DOWNLOAD_MAX_BYTES,
 		.save_fd = fd,
 		.policy = *policy,
+		.max_redirects = DOWNLOAD_MAX_REDIRECTS,
 	};
 	struct http_response resp;
 	memset(&resp, 0, sizeof resp);
-	int rc = http_request(ctx->http, a, &req, &resp);
+	int rc;
+	if (!strncmp(url, "data:", 5)) {
+		/* A result the upstream returned inline (Vertex AI's bytesBase64Encoded). */
+		rc = save_data_uri(fd, url, a, &resp.content_type) ? 0 : -1;
+		resp.status = 200;
+		resp.fail = rc ? HTTP_FAIL_WRITE : HTTP_FAIL_NONE;
+	} else {
+		rc = http_request(ctx->http, a, &req, &resp);
+	}
 	bool closed = close(fd) == 0;
 	const char *why = NULL;
 	if (rc != 0) {

@@ -7,7 +7,9 @@
  * extensions: a "resolve result" step for upstreams whose finished task
  * holds a reference rather than a URL (MiniMax's file_id -> files/retrieve,
  * family C), and task ids that are resource names with '/' (Veo's
- * operations, family B).
+ * operations, family B). A vendor's descriptor may have a Vertex AI twin
+ * (task_api.vertex: Veo) whose credentials come from the transport's creds
+ * hook (an OAuth2 token, vertex_auth.c) rather than a key variable.
  *
  * Everything declared here is pure: builders turn a job into a `struct
  * task_call` (method, path, headers, JSON body) and parsers turn an HTTP
@@ -71,6 +73,8 @@ enum task_route {
 	TASK_ROUTE_DIRECT = 0,
 	TASK_ROUTE_FAL,
 	TASK_ROUTE_REPLICATE,
+	TASK_ROUTE_VERTEX,     /* Google Vertex AI (OAuth2 service account): the
+	                          vendor's other API, descriptor task_api.vertex */
 };
 
 #define TASK_MAX_HEADERS 6
@@ -115,6 +119,15 @@ typedef void task_refine_fn(json_t *root, long http_status, struct arena *a,
 typedef bool task_lookup_fn(const struct job *job, int page, struct arena *a,
 			    struct task_call *call);
 typedef json_t *task_pick_fn(json_t *root, const struct job *job, bool *more);
+/* Transport side (task_run.c): credentials that are not an environment
+ * variable (Vertex AI's OAuth2 token). Fills *key (what auth turns into the
+ * header) and *base (the base URL), or false with *fault and *why. */
+typedef bool task_creds_fn(const struct provider_ctx *ctx, const char **key, const char **base,
+			   enum provider_fault *fault, const char **why);
+/* Transport side: the downloadable URL of a result reference (Vertex's
+ * gs:// URIs), or NULL with *why. */
+typedef const char *task_result_url_fn(const struct provider_ctx *ctx, const char *ref,
+				       struct arena *a, const char **why);
 
 struct task_api {
 	const char *name;            /* adapter name: "luma" */
@@ -155,6 +168,13 @@ struct task_api {
 	bool slash_ids;              /* task ids are resource names: '/' allowed
 	                                between non-empty, non-dot segments */
 	bool download_auth;          /* the result URL needs the auth header too */
+	/* Vertex AI route (TASK_ROUTE_VERTEX). On a vendor's descriptor: its
+	 * Vertex AI twin, or NULL. On the twin: creds replaces key_env and the
+	 * base URL; result_url maps references before the download. */
+	const struct task_api *vertex;
+	task_creds_fn *creds;
+	task_result_url_fn *result_url;
+	size_t max_answer_bytes;     /* API answers larger than 1 MiB (inline results); 0: 1 MiB */
 };
 
 /* Seconds to wait after a 429 without Retry-After, and after an unknown submit. */
@@ -275,11 +295,13 @@ bool task_auth_key(const char *key, long long now, struct arena *a, const char *
 int task_route_of(const struct job *job);
 
 /* The descriptor a job runs on: the aggregator's for a routed job (fal,
- * replicate), else direct (also for an unknown route: task_build refuses). */
+ * replicate), direct->vertex for route vertex when there is one, else
+ * direct (also for an unknown route: task_build refuses). */
 const struct task_api *task_route_api(const struct task_api *direct, const struct job *job);
 
 /* The aggregator's model id for job (job->fal_model or replicate_model)
- * when api is an aggregator's and the id is usable in a path, else NULL. */
+ * when api is an aggregator's (fal, Replicate) and the id is usable in a
+ * path, else NULL. */
 const char *task_route_model(const struct task_api *api, const struct job *job);
 
 /* Runway's pixel ratio for the catalog's aspectRatio on model, or NULL. */
@@ -291,6 +313,7 @@ extern const struct task_api task_api_kling;
 extern const struct task_api task_api_minimax;
 extern const struct task_api task_api_wan;
 extern const struct task_api task_api_veo;
+extern const struct task_api task_api_veo_vertex;
 extern const struct task_api task_api_seedance;
 extern const struct task_api task_api_vidu;
 extern const struct task_api task_api_fal;

@@ -29,24 +29,54 @@ static void failed(struct provider_outcome *out, const struct provider_ctx *ctx,
 	out->upstream_status = upstream_status;
 }
 
+/* The key and the base URL of api's calls: its creds hook (Vertex AI's
+ * token), else the key from key_env and the configured base. */
+static bool credentials(const struct task_api *api, const struct job *job,
+			const struct provider_ctx *ctx, const char **key, const char **base,
+			enum provider_fault *fault, const char **why)
+{
+	if (api->creds)
+		return api->creds(ctx, key, base, fault, why);
+	*fault = FAULT_CONFIG;
+	*key = task_key(api, job, ctx->arena, why);
+	*base = task_base_url(api, job, ctx->arena);
+	return *key != NULL;
+}
+
+/* *out for credentials that could not be had. A token endpoint that
+ * failed (FAULT_UPSTREAM) while a task runs upstream is no reason to give
+ * the task up: a poll, result step or download looks again later, like
+ * one that got no answer (the provider's time limit bounds the waiting). */
+static void no_credentials(const struct task_api *api, enum task_phase phase, const struct job *job,
+			   const struct provider_ctx *ctx, enum provider_fault fault, const char *why,
+			   struct provider_outcome *out)
+{
+	if (fault == FAULT_UPSTREAM && (phase == TASK_PHASE_POLL || phase == TASK_PHASE_RESULT)) {
+		log_msg(LOG_INFO, "job %s: %s credentials: %s", job->id, api->name, why);
+		task_transport_outcome(api, phase, job, false, "auth", ctx->arena, out);
+		return;
+	}
+	failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
+}
+
 /*
  * Builds and performs one call. Returns 1 when an answer arrived (*resp), 0
- * when none did (*out already holds the transport outcome) and -1 when the
- * call could not be built (*out FAILED).
+ * when none did (*out already holds the transport outcome, also a poll
+ * whose token could not be had) and -1 when the call could not be built
+ * (*out FAILED).
  */
 static int exchange(const struct task_api *api, enum task_phase phase, const struct job *job,
 		    const struct provider_ctx *ctx, const char *task_id, int page,
 		    struct http_response *resp, struct provider_outcome *out)
 {
 	struct arena *a = ctx->arena;
-	const char *why = NULL;
-	const char *key = task_key(api, job, a, &why);
-	if (!key) {
-		failed(out, ctx, FAULT_CONFIG, "no key", why);
-		return -1;
+	const char *why = NULL, *key = NULL, *base = NULL;
+	enum provider_fault fault;
+	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
+		no_credentials(api, phase, job, ctx, fault, why, out);
+		return out->kind == PROVIDER_FAILED ? -1 : 0;
 	}
 	struct task_call call;
-	enum provider_fault fault;
 	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, &call, &fault,
 			&why)) {
 		failed(out, ctx, fault, fault == FAULT_REQUEST ? "refused" : "not sent", why);
@@ -59,12 +89,13 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 	}
 	struct http_request req = {
 		.method = call.method,
-		.url = arena_printf(a, "%s%s", task_base_url(api, job, a), call.path),
+		.url = arena_printf(a, "%s%s", base, call.path),
 		.headers = call.headers,
 		.body = call.body,
 		.body_len = call.body ? strlen(call.body) : 0,
 		.timeout_ms = task_call_timeout_ms,
 		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
+		.max_response_bytes = api->max_answer_bytes,
 		.save_fd = -1,
 		.policy = task_policy(ctx),
 	};
@@ -80,17 +111,21 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 /* The headers of a result download: none, or the auth header when the
  * upstream's result URL needs the key (api->download_auth). NULL with *out
  * FAILED when the key is gone. */
-static bool download_headers(const struct task_api *api, const struct job *job,
-			     const struct provider_ctx *ctx, const char *const **headers,
-			     struct provider_outcome *out)
+static bool download_headers(const struct task_api *api, enum task_phase phase,
+			     const struct job *job, const struct provider_ctx *ctx,
+			     const char *const **headers, struct provider_outcome *out)
 {
 	*headers = NULL;
 	if (!api->download_auth)
 		return true;
 	struct arena *a = ctx->arena;
-	const char *why = NULL, *auth = NULL;
-	const char *key = task_key(api, job, a, &why);
-	if (!key || !api->auth(key, (long long)time(NULL), a, &auth, &why)) {
+	const char *why = NULL, *auth = NULL, *key = NULL, *base = NULL;
+	enum provider_fault fault;
+	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
+		no_credentials(api, phase, job, ctx, fault, why, out);
+		return false;
+	}
+	if (!api->auth(key, (long long)time(NULL), a, &auth, &why)) {
 		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return false;
 	}
@@ -109,9 +144,14 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 	task_outcome(api, phase, job, resp->status, resp->retry_after_seconds, v, ctx->arena, out);
 	if (out->kind == PROVIDER_COMPLETED && !out->path) {
 		struct outbound_policy p = task_policy(ctx);
-		const char *const *headers;
-		if (download_headers(api, job, ctx, &headers, out))
-			download_video(job, ctx, out->url, headers, &p, api->label, out);
+		const char *const *headers = NULL;
+		const char *why = NULL;
+		const char *url = api->result_url ? api->result_url(ctx, out->url, ctx->arena, &why)
+						  : out->url;
+		if (!url)
+			failed(out, ctx, FAULT_UPSTREAM, "result", why);
+		else if (!strncmp(url, "data:", 5) || download_headers(api, phase, job, ctx, &headers, out))
+			download_video(job, ctx, url, headers, &p, api->label, out);
 	}
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# tests/integration/adapters_fake.sh - the luma, runway and kling adapters
-# end to end against tests/fakes/upstream.mjs (adapters_fake.c starts the
-# fake on 127.0.0.1 port 0 and stops it). Needs node 20 and nothing else:
+# tests/integration/adapters_fake.sh - every video adapter and route (luma,
+# runway, kling, minimax, wan, veo on the Gemini API and on Vertex AI,
+# seedance, vidu, fal, replicate) end to end against tests/fakes/upstream.mjs
+# (adapters_fake.c starts the fake on 127.0.0.1 port 0 and stops it); the
+# same through the scheduler is tests/integration/scheduler.sh. Needs node 20 and nothing else:
 # no PostgreSQL, no web server. A missing node is a failure, not a skip.
 set -euo pipefail
 src=${DOITONG_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}

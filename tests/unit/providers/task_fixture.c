@@ -86,6 +86,18 @@ void build(const struct task_api *api, enum task_phase phase, const struct job *
 		fail_msg("build: %s", why ? why : "?");
 }
 
+void assert_refused(const struct task_api *api, const struct job *job, enum provider_fault fault,
+		    const char *in_why)
+{
+	struct task_call call;
+	enum provider_fault got;
+	const char *why = NULL;
+	assert_false(task_build(api, TASK_PHASE_SUBMIT, job, NULL, 1, "k", 0, A, &call, &got, &why));
+	assert_int_equal(got, fault);
+	if (in_why && (!why || !strstr(why, in_why)))
+		fail_msg("why '%s' lacks '%s'", why ? why : "(null)", in_why);
+}
+
 void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
 	    long status, int retry_after, const char *body, struct provider_outcome *out)
 {

@@ -37,6 +37,11 @@ long long iget(json_t *o, const char *path);
 void build(const struct task_api *api, enum task_phase phase, const struct job *job,
 	   const char *task_id, struct task_call *call);
 
+/* Asserts that phase SUBMIT of job is refused before any request, with
+ * fault and a reason containing in_why (when not NULL). */
+void assert_refused(const struct task_api *api, const struct job *job, enum provider_fault fault,
+		    const char *in_why);
+
 /* The outcome of an answer (status, body) in phase for job. */
 void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
 	    long status, int retry_after, const char *body, struct provider_outcome *out);

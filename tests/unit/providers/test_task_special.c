@@ -25,13 +25,7 @@
 
 static void refused(const struct task_api *api, const struct job *job, const char *in_why)
 {
-	struct task_call call;
-	enum provider_fault fault;
-	const char *why = NULL;
-	assert_false(task_build(api, TASK_PHASE_SUBMIT, job, NULL, 1, "k", 0, A, &call, &fault, &why));
-	assert_int_equal(fault, FAULT_REQUEST);
-	if (!why || !strstr(why, in_why))
-		fail_msg("why '%s' lacks '%s'", why ? why : "(null)", in_why);
+	assert_refused(api, job, FAULT_REQUEST, in_why);
 }
 
 static void assert_retry(const struct provider_outcome *o, int seconds, const char *us)
