@@ -116,8 +116,8 @@ static bool veo_poll(const struct job *job, const char *name, struct arena *a,
 	return true;
 }
 
-static bool veo_auth(const char *key, long long now, struct arena *a, const char **header,
-		     const char **why)
+bool task_auth_google(const char *key, long long now, struct arena *a, const char **header,
+		      const char **why)
 {
 	(void)now;
 	(void)why;
@@ -138,29 +138,36 @@ static bool has_reason(json_t *error, const char *reason)
 	return false;
 }
 
-static void veo_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
+void task_google_error(json_t *root, long http_status, struct arena *a, struct task_view *v)
 {
 	json_t *error = json_object_get(root, "error");
 	json_t *st = json_object_get(error, "status");
 	const char *status = json_is_string(st) ? json_string_value(st) : NULL;
+	if ((http_status >= 200 && http_status < 300) || !status)
+		return;
+	v->error_code = arena_strdup(a, status);
+	if (has_reason(error, "API_KEY_INVALID")) {
+		v->error_code = "API_KEY_INVALID";
+		v->err = TASK_ERR_ACCOUNT;
+	} else if (!strcmp(status, "RESOURCE_EXHAUSTED")) {
+		v->err = TASK_ERR_THROTTLE;
+	} else if (!strcmp(status, "INVALID_ARGUMENT")) {
+		v->err = TASK_ERR_REQUEST;
+	} else if (!strcmp(status, "PERMISSION_DENIED") || !strcmp(status, "UNAUTHENTICATED") ||
+		   !strcmp(status, "FAILED_PRECONDITION")) {
+		v->err = TASK_ERR_ACCOUNT;
+	}
+}
+
+static void veo_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
+{
 	if (http_status < 200 || http_status >= 300) {
-		/* An error answer: Google RPC status refines the HTTP one. */
-		if (!status)
-			return;
-		v->error_code = arena_strdup(a, status);
-		if (has_reason(error, "API_KEY_INVALID")) {
-			v->error_code = "API_KEY_INVALID";
-			v->err = TASK_ERR_ACCOUNT;
-		} else if (!strcmp(status, "RESOURCE_EXHAUSTED")) {
-			v->err = TASK_ERR_THROTTLE;
-		} else if (!strcmp(status, "INVALID_ARGUMENT")) {
-			v->err = TASK_ERR_REQUEST;
-		} else if (!strcmp(status, "PERMISSION_DENIED") || !strcmp(status, "UNAUTHENTICATED") ||
-			   !strcmp(status, "FAILED_PRECONDITION")) {
-			v->err = TASK_ERR_ACCOUNT;
-		}
+		task_google_error(root, http_status, a, v);
 		return;
 	}
+	json_t *error = json_object_get(root, "error");
+	json_t *st = json_object_get(error, "status");
+	const char *status = json_is_string(st) ? json_string_value(st) : NULL;
 	if (!json_is_true(json_object_get(root, "done"))) {
 		v->state = TASK_RUNNING;
 		v->status = "running";
@@ -202,7 +209,7 @@ const struct task_api task_api_veo = {
 	.progress_scale = 1,
 	.message_path = "error.message",
 	.error_message_path = "error.message",
-	.auth = veo_auth,
+	.auth = task_auth_google,
 	.build_submit = veo_submit,
 	.build_poll = veo_poll,
 	.refine = veo_refine,
