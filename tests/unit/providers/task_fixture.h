@@ -37,7 +37,8 @@ long long iget(json_t *o, const char *path);
 void build(const struct task_api *api, enum task_phase phase, const struct job *job,
 	   const char *task_id, struct task_call *call);
 
-/* The outcome of an answer (status, body) in phase for job. */
+/* The outcome of an answer (status, body) in phase for job (a synchronous
+ * upstream's submit answer is read with task_parse_sync). */
 void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
 	    long status, int retry_after, const char *body, struct provider_outcome *out);
 
