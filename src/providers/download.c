@@ -68,14 +68,14 @@ static void commit(const struct job *job, const struct provider_ctx *ctx, const 
 	const char *why = NULL;
 	if (!media_type_ok(kind, content_type)) {
 		dl_fail(out, ctx, "download type", "Provider %s's result is not %s.", label,
-			arena_printf(a, "%s %s (Content-Type %.60s)", kind == MEDIA_IMAGE ? "an" : "a",
+			arena_printf(a, "%s %s (Content-Type %.60s)", kind == MEDIA_VIDEO ? "a" : "an",
 				     what, content_type));
 	} else if (!media_read(tmp, &info, &why)) {
 		dl_fail(out, ctx, "download format", "Provider %s's result is not a readable file (%s).",
 			label, why);
 	} else if (info.kind != kind) {
 		dl_fail(out, ctx, "download format", "Provider %s's result is not %s.", label,
-			arena_printf(a, "%s %s (%s)", kind == MEDIA_IMAGE ? "an" : "a", what,
+			arena_printf(a, "%s %s (%s)", kind == MEDIA_VIDEO ? "a" : "an", what,
 				     info.format));
 	} else {
 		const char *name = arena_printf(a, "%s.%s", job->id, info.ext);

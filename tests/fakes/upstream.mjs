@@ -498,6 +498,8 @@ function validate(provider, family, b) {
 		if (family === 'img2video' && b.aspect_ratio !== undefined) return 'aspect_ratio is not accepted for img2video';
 		if (b.duration !== undefined && ![4, 5, 8].includes(b.duration)) return 'duration must be 4, 5 or 8';
 		if (b.resolution !== undefined && !['360p', '540p', '720p', '1080p'].includes(b.resolution)) return 'resolution is invalid';
+	} else if (provider === 'fal' && /elevenlabs|tts/.test(family)) {
+		if (typeof b.text !== 'string') return 'text: field required';
 	} else if (provider === 'fal') {
 		if (typeof b.prompt !== 'string' && typeof b.image_url !== 'string') return 'prompt: field required';
 		if (family.includes('image-to-video') && typeof b.image_url !== 'string') return 'image_url: field required';
