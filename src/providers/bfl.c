@@ -143,15 +143,6 @@ static bool bfl_poll(const struct job *job, const char *task_id, struct arena *a
 	return true;
 }
 
-static bool bfl_auth(const char *key, long long now, struct arena *a, const char **header,
-		     const char **why)
-{
-	(void)now;
-	(void)why;
-	*header = arena_printf(a, "x-key: %s", key);
-	return true;
-}
-
 static void bfl_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
 {
 	if (http_status == 402)
@@ -177,7 +168,7 @@ const struct task_api task_api_bfl = {
 	.url_path = "result.sample",
 	.error_message_path = "detail",
 	.progress_scale = 1,
-	.auth = bfl_auth,
+	.key_header = "x-key",
 	.build_submit = bfl_submit,
 	.build_poll = bfl_poll,
 	.refine = bfl_refine,

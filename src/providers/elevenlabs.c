@@ -130,15 +130,6 @@ static bool elevenlabs_submit(const struct job *job, struct arena *a, struct tas
 	return true;
 }
 
-static bool elevenlabs_auth(const char *key, long long now, struct arena *a, const char **header,
-			    const char **why)
-{
-	(void)now;
-	(void)why;
-	*header = arena_printf(a, "xi-api-key: %s", key);
-	return true;
-}
-
 static void elevenlabs_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
 {
 	(void)http_status;
@@ -165,7 +156,7 @@ const struct task_api task_api_elevenlabs = {
 	.extra_headers = (const char *const[]){ "Accept: audio/mpeg", NULL },
 	.error_message_path = "detail.message",
 	.progress_scale = 1,
-	.auth = elevenlabs_auth,
+	.key_header = "xi-api-key",
 	.build_submit = elevenlabs_submit,
 	.refine = elevenlabs_refine,
 	.sync = TASK_SYNC_BODY,

@@ -157,15 +157,6 @@ static bool heygen_poll(const struct job *job, const char *task_id, struct arena
 	return true;
 }
 
-static bool heygen_auth(const char *key, long long now, struct arena *a, const char **header,
-			const char **why)
-{
-	(void)now;
-	(void)why;
-	*header = arena_printf(a, "X-Api-Key: %s", key);
-	return true;
-}
-
 static void heygen_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
 {
 	(void)http_status;
@@ -194,7 +185,7 @@ const struct task_api task_api_heygen = {
 	.message_path = "error.message",
 	.error_message_path = "error.message",
 	.progress_scale = 1,
-	.auth = heygen_auth,
+	.key_header = "X-Api-Key",
 	.build_submit = heygen_submit,
 	.build_poll = heygen_poll,
 	.refine = heygen_refine,

@@ -590,7 +590,7 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 	if (!ok)
 		return false;
 	const char *auth = NULL;
-	if (!api->auth(key, now, a, &auth, why)) {
+	if (!task_auth(api, key, now, a, &auth, why)) {
 		*fault = FAULT_CONFIG;  /* a key of the wrong form */
 		return false;
 	}
@@ -624,6 +624,16 @@ const char *task_base_url(const struct task_api *api, const struct job *job, str
 	while (n && base[n - 1] == '/')
 		n--;
 	return arena_strndup(a, base, n);
+}
+
+bool task_auth(const struct task_api *api, const char *key, long long now, struct arena *a,
+	       const char **header, const char **why)
+{
+	if (api->key_header) {
+		*header = arena_printf(a, "%s: %s", api->key_header, key);
+		return true;
+	}
+	return api->auth(key, now, a, header, why);
 }
 
 bool task_auth_bearer(const char *key, long long now, struct arena *a, const char **header,

@@ -146,7 +146,8 @@ struct task_api {
 	double progress_scale;       /* 100 for a 0..1 fraction, 1 for a percentage */
 	const char *message_path;    /* failure text in the task object */
 	const char *error_message_path; /* error text in an error answer (from the root) */
-	task_auth_fn *auth;
+	task_auth_fn *auth;          /* NULL: key_header carries the key as is */
+	const char *key_header;      /* "x-key": the key in a header of its own */
 	task_build_fn *build_submit;
 	task_path_fn *build_poll;
 	task_path_fn *build_cancel;  /* NULL: no cancel upstream */
@@ -227,9 +228,11 @@ void task_parse_sync(const struct task_api *api, long http_status, const char *b
  * For an answer whose HTTP status is not 2xx; does nothing otherwise. */
 void task_google_error(json_t *root, long http_status, struct arena *a, struct task_view *v);
 
-/* "x-goog-api-key: <key>" (task_auth_fn; the Gemini API). */
-bool task_auth_google(const char *key, long long now, struct arena *a, const char **header,
-		      const char **why);
+/* The auth header of api for key at time now: "<key_header>: <key>" (BFL
+ * x-key, ElevenLabs xi-api-key, HeyGen X-Api-Key, Gemini x-goog-api-key),
+ * else api->auth's. False with *why when the key is unusable. */
+bool task_auth(const struct task_api *api, const char *key, long long now, struct arena *a,
+	       const char **header, const char **why);
 
 /* input.image as an upstream that takes "a URL or raw base64" wants it: a
  * data: URI loses its "data:<mime>;base64," prefix. NULL without an image. */

@@ -112,7 +112,7 @@ static bool download_headers(const struct task_api *api, const struct job *job,
 	struct arena *a = ctx->arena;
 	const char *why = NULL, *auth = NULL;
 	const char *key = task_key(api, job, a, &why);
-	if (!key || !api->auth(key, (long long)time(NULL), a, &auth, &why)) {
+	if (!key || !task_auth(api, key, (long long)time(NULL), a, &auth, &why)) {
 		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return false;
 	}

@@ -116,15 +116,6 @@ static bool veo_poll(const struct job *job, const char *name, struct arena *a,
 	return true;
 }
 
-bool task_auth_google(const char *key, long long now, struct arena *a, const char **header,
-		      const char **why)
-{
-	(void)now;
-	(void)why;
-	*header = arena_printf(a, "x-goog-api-key: %s", key);
-	return true;
-}
-
 /* True when a Google error's details name reason. */
 static bool has_reason(json_t *error, const char *reason)
 {
@@ -209,7 +200,7 @@ const struct task_api task_api_veo = {
 	.progress_scale = 1,
 	.message_path = "error.message",
 	.error_message_path = "error.message",
-	.auth = task_auth_google,
+	.key_header = "x-goog-api-key",
 	.build_submit = veo_submit,
 	.build_poll = veo_poll,
 	.refine = veo_refine,

@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
 # tests/integration/adapters_media.sh - the image, speech and avatar adapters
-# end to end against tests/fakes/upstream.mjs (adapters_media.c starts the
-# fake on 127.0.0.1 port 0 and stops it). Needs node 20 and nothing else:
-# no PostgreSQL, no web server. A missing node is a failure, not a skip.
-set -euo pipefail
-src=${DOITONG_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}
-build=${DOITONG_BUILD_DIR:-$src}
-if ! command -v "${NODE:-node}" >/dev/null; then
-	echo "adapters_media: node (20 or later) is required" >&2
-	exit 1
-fi
-exec timeout 120 "$build/tests/integration/adapters_media"
+# end to end against the fake upstream (adapters_media.c), run as
+# adapters_fake.sh runs the video ones.
+exec bash "$(dirname "${BASH_SOURCE[0]}")/adapters_fake.sh" adapters_media
