@@ -108,6 +108,12 @@ static const struct command_spec commands[] = {
 	  "Names the environment variable (of the scheduler) that holds provider ID's API\n"
 	  "key, e.g. DOITONG_KLING_KEY; the key itself never enters the database.\n",
 	  { { NULL, FLAG_BOOL, 0 } }, NULL },
+	{ "providers", "route", ADMIN_PROVIDERS_ROUTE, 2,
+	  "providers route ID direct|fal|replicate|vertex",
+	  "Sends provider ID's jobs to its vendor's API (direct), through fal.ai or\n"
+	  "Replicate (when the catalog has the aggregator's model id), or through Google\n"
+	  "Vertex AI (veo, imagen). Switch with no job of ID in flight.\n",
+	  { { NULL, FLAG_BOOL, 0 } }, NULL },
 	{ "stats", NULL, ADMIN_STATS, 0,
 	  "stats",
 	  "Prints counts of accounts, keys, generations by state, credits and webhooks.\n",
@@ -276,6 +282,7 @@ static int check_positionals(const struct command_spec *c, struct admin_args *ou
 	case ADMIN_PROVIDERS_ENABLE:
 	case ADMIN_PROVIDERS_DISABLE:
 	case ADMIN_PROVIDERS_KEY:
+	case ADMIN_PROVIDERS_ROUTE:
 	case ADMIN_STATS:
 	case ADMIN_DOCTOR:
 		return 0;

@@ -192,6 +192,10 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 		const char *params[] = { args->arg[0], args->arg[1] };
 		return call(c, "admin.provider_set_key_env", 2, params, &out) ? print_object(out) : 1;
 	}
+	case ADMIN_PROVIDERS_ROUTE: {
+		const char *params[] = { args->arg[0], args->arg[1] };
+		return call(c, "admin.provider_set_route", 2, params, &out) ? print_object(out) : 1;
+	}
 	case ADMIN_STATS:
 		return call(c, "admin.stats", 0, NULL, &out) ? print_object(out) : 1;
 	case ADMIN_HELP:

@@ -54,6 +54,7 @@ int main(int argc, char **argv)
 	case ADMIN_PROVIDERS_ENABLE:
 	case ADMIN_PROVIDERS_DISABLE:
 	case ADMIN_PROVIDERS_KEY:
+	case ADMIN_PROVIDERS_ROUTE:
 	case ADMIN_STATS:
 		rc = admin_run(&args, &cfg);
 		break;

@@ -49,6 +49,11 @@ static const struct setting settings[] = {
 	S("espeak_bin", SETTING_STRING, espeak_bin, "espeak-ng"),
 	S("ffmpeg_bin", SETTING_STRING, ffmpeg_bin, "ffmpeg"),
 	S("samples_dir", SETTING_STRING, samples_dir, DOITONG_SAMPLESDIR),
+	S("vertex_credentials", SETTING_STRING, vertex_credentials, ""),
+	S("vertex_project", SETTING_STRING, vertex_project, ""),
+	S("vertex_location", SETTING_STRING, vertex_location, "us-central1"),
+	S("vertex_url", SETTING_STRING, vertex_url, ""),
+	S("vertex_storage_url", SETTING_STRING, vertex_storage_url, "https://storage.googleapis.com"),
 };
 #undef S
 

@@ -33,6 +33,11 @@ struct config {
 	char *espeak_bin;     /* the local speech provider's program */
 	char *ffmpeg_bin;     /* the local image/video/avatar providers' program (and MP3) */
 	char *samples_dir;    /* test mode's sample results (share/samples) */
+	char *vertex_credentials; /* Vertex AI service-account key file ("" = $GOOGLE_APPLICATION_CREDENTIALS) */
+	char *vertex_project; /* Vertex AI project ("" = the key file's project_id) */
+	char *vertex_location; /* Vertex AI region (us-central1) */
+	char *vertex_url;     /* Vertex AI API base ("" = https://{location}-aiplatform.googleapis.com/v1) */
+	char *vertex_storage_url; /* Cloud Storage base for gs:// results (https://storage.googleapis.com) */
 };
 
 /* Fills cfg with defaults, the file's values, then the environment's.

@@ -501,6 +501,11 @@ static int transfer(struct http_client *c, struct arena *arena, const struct htt
 	curl_easy_getinfo(c->curl, CURLINFO_REQUEST_SIZE, &sent);
 	curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ctype);
+	char *location = NULL;
+	if (status >= 300 && status < 400)
+		curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &location);
+	if (location)
+		resp->location = arena_strdup(arena, location);
 	resp->status = status;
 	resp->request_sent = sent > 0;
 	resp->body_len = x.received;
@@ -538,26 +543,98 @@ static int transfer(struct http_client *c, struct arena *arena, const struct htt
  * - status is set whenever a status line arrived, also with a later failure
  *   (TOO_LARGE after the headers of a 200); body stays "" on failure.
  */
+/* One hop: the checks, then the transfer. */
+static int one_hop(struct http_client *c, struct arena *arena, const struct http_request *req,
+		   struct http_response *resp, long long start)
+{
+	memset(resp, 0, sizeof *resp);
+	resp->retry_after_seconds = -1;
+	resp->body = arena_strndup(arena, "", 0);
+	const struct outbound_policy *pol = &req->policy;
+	char why[160];
+	if (addr_url_check_lo(req->url, pol->allow_http, pol->allow_loopback, pol->allow_private,
+			      why, sizeof why) != ADDR_URL_OK)
+		return fail(resp, HTTP_FAIL_URL, "URL refused: %s", why);
+	if (!is_token(req->method ? req->method : "GET"))
+		return fail(resp, HTTP_FAIL_URL, "bad request method");
+	if (!headers_clean(req->headers))
+		return fail(resp, HTTP_FAIL_URL, "a request header is not one \"Name: value\" line");
+	return transfer(c, arena, req, resp, start);
+}
+
+/* Scheme, host and port of url, lowercase, in out; false when it does not
+ * parse. */
+static bool origin_of(const char *url, char *out, size_t outlen)
+{
+	CURLU *u = curl_url();
+	if (!u)
+		oom_abort();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	bool ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+	if (ok) {
+		int n = snprintf(out, outlen, "%s://%s:%s", scheme, host, port);
+		ok = n > 0 && (size_t)n < outlen;
+		for (char *p = out; ok && *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* Empties save_fd after a redirect's body. */
+static bool rewind_fd(int fd)
+{
+	return fd < 0 || (ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+}
+
 int http_request(struct http_client *c, struct arena *arena, const struct http_request *req,
 		 struct http_response *resp)
 {
 	long long start = monotonic_ms();
-	memset(resp, 0, sizeof *resp);
-	resp->retry_after_seconds = -1;
-	resp->body = arena_strndup(arena, "", 0);
-
-	const struct outbound_policy *pol = &req->policy;
-	char why[160];
-	int rv;
-	if (addr_url_check_lo(req->url, pol->allow_http, pol->allow_loopback, pol->allow_private,
-			      why, sizeof why) != ADDR_URL_OK)
-		rv = fail(resp, HTTP_FAIL_URL, "URL refused: %s", why);
-	else if (!is_token(req->method ? req->method : "GET"))
-		rv = fail(resp, HTTP_FAIL_URL, "bad request method");
-	else if (!headers_clean(req->headers))
-		rv = fail(resp, HTTP_FAIL_URL, "a request header is not one \"Name: value\" line");
-	else
-		rv = transfer(c, arena, req, resp, start);
+	long total_ms = req->timeout_ms > 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS;
+	struct http_request hop = *req;
+	char first[512] = "", here[512];
+	int rv = one_hop(c, arena, &hop, resp, start);
+	for (int n = 0; rv == 0 && is_redirect(resp->status) && resp->location &&
+			n < req->max_redirects; n++) {
+		long left = total_ms - (long)(monotonic_ms() - start);
+		if (left <= 0) {
+			rv = fail(resp, HTTP_FAIL_TIMEOUT, "timed out after %ld ms following redirects",
+				  total_ms);
+			break;
+		}
+		if (!rewind_fd(req->save_fd)) {
+			rv = fail(resp, HTTP_FAIL_WRITE, "writing the response failed: %s",
+				  strerror(errno));
+			break;
+		}
+		if (!first[0] && !origin_of(req->url, first, sizeof first))
+			first[0] = '\0';
+		/* Keys go to the origin they were meant for, nowhere else. */
+		if (hop.headers && (!origin_of(resp->location, here, sizeof here) || strcmp(first, here)))
+			hop.headers = NULL;
+		const char *m = hop.method ? hop.method : "GET";
+		if (resp->status == 303 || (strcmp(m, "POST") == 0 && resp->status <= 302)) {
+			hop.method = "GET";
+			hop.body = NULL;
+			hop.body_len = 0;
+		}
+		hop.url = resp->location;
+		hop.timeout_ms = left;
+		rv = one_hop(c, arena, &hop, resp, start);
+		resp->redirects = n + 1;
+	}
 	resp->elapsed_ms = (long)(monotonic_ms() - start);
 	return rv;
 }

@@ -8,7 +8,9 @@
  * with addr_allowed() (plus the loopback exception) on the address actually
  * connected to, in CURLOPT_OPENSOCKETFUNCTION; proxies from the environment
  * are ignored (a proxy would hide the real address); only http and https are
- * spoken; redirects are never followed (a 3xx is returned as is).
+ * spoken; redirects are followed only when the request asks for it
+ * (max_redirects: result downloads), each hop checked like the first, and
+ * the caller's headers (API keys) are sent only to the first URL's origin.
  * Nothing here logs; error texts name no secret and no URL query.
  */
 #ifndef DOITONG_OUTBOUND_HTTP_H
@@ -55,8 +57,16 @@ struct http_request {
 	long connect_timeout_ms;         /* 0 = 5000 */
 	size_t max_response_bytes;       /* 0 = 1 MiB; over it -> HTTP_FAIL_TOO_LARGE */
 	int save_fd;                     /* >= 0: the body is streamed into this fd
-	                                    (downloads) instead of memory; -1 otherwise */
+	                                    (downloads) instead of memory; -1 otherwise;
+	                                    a redirect's body is truncated away */
 	struct outbound_policy policy;
+	int max_redirects;               /* 3xx with Location followed at most this many
+	                                    times (0: none, the 3xx is the answer). Each
+	                                    hop passes the URL check and the address guard
+	                                    under policy; headers go only to hops with the
+	                                    first URL's scheme, host and port; 303 (and
+	                                    301/302 after a POST) continue as GET without
+	                                    body; the time-out covers all hops */
 };
 
 struct http_response {
@@ -70,6 +80,8 @@ struct http_response {
 	size_t body_len;                 /* bytes received (also when saved to save_fd) */
 	const char *content_type;        /* arena copy of Content-Type, or NULL */
 	int retry_after_seconds;         /* Retry-After (delta-seconds or HTTP-date), else -1 */
+	const char *location;            /* a 3xx's absolute Location (arena), else NULL */
+	int redirects;                   /* redirects followed */
 	long elapsed_ms;
 	char error[200];                 /* short English reason when fail != NONE, else "" */
 };

@@ -158,6 +158,18 @@ void download_result(const struct job *job, const struct provider_ctx *ctx, cons
 		     const char *label, struct provider_outcome *out)
 {
 	struct arena *a = ctx->arena;
+	if (!strncmp(url, "data:", 5)) {
+		/* A result the upstream returned inline (Vertex AI's bytesBase64Encoded). */
+		const char *mark = strstr(url, ";base64,");
+		if (mark) {
+			store_base64(job, ctx, mark + 8, arena_strndup(a, url + 5, (size_t)(mark - url - 5)),
+				     label, out);
+			return;
+		}
+		dl_fail(out, ctx, "download format", "Provider %s's result could not be stored (%s).",
+			label, "an inline result that is not base64");
+		return;
+	}
 	struct http_request req = {
 		.method = "GET",
 		.url = url,
@@ -165,6 +177,7 @@ void download_result(const struct job *job, const struct provider_ctx *ctx, cons
 		.timeout_ms = DOWNLOAD_TIMEOUT_MS,
 		.max_response_bytes = (size_t)DOWNLOAD_MAX_BYTES,
 		.policy = *policy,
+		.max_redirects = DOWNLOAD_MAX_REDIRECTS,
 	};
 	struct http_response resp;
 	const char *us = out->upstream_status;
@@ -192,8 +205,8 @@ void download_result(const struct job *job, const struct provider_ctx *ctx, cons
 }
 
 void store_bytes(const struct job *job, const struct provider_ctx *ctx,
-		 const unsigned char *bytes, size_t len, const char *label,
-		 struct provider_outcome *out)
+		 const unsigned char *bytes, size_t len, const char *content_type,
+		 const char *label, struct provider_outcome *out)
 {
 	int fd;
 	const char *tmp = tmp_open(job, ctx, label, &fd, out);
@@ -214,11 +227,11 @@ void store_bytes(const struct job *job, const struct provider_ctx *ctx,
 		unlink(tmp);
 		return;
 	}
-	commit(job, ctx, tmp, NULL, label, out);
+	commit(job, ctx, tmp, content_type, label, out);
 }
 
 void store_base64(const struct job *job, const struct provider_ctx *ctx, const char *b64,
-		  const char *label, struct provider_outcome *out)
+		  const char *content_type, const char *label, struct provider_outcome *out)
 {
 	size_t n = strlen(b64);
 	unsigned char *buf = n % 4 == 0 && n <= (size_t)DOWNLOAD_MAX_BYTES ? malloc(n / 4 * 3 + 1)
@@ -232,6 +245,6 @@ void store_base64(const struct job *job, const struct provider_ctx *ctx, const c
 	}
 	/* EVP_DecodeBlock counts the padding as zero bytes. */
 	size_t len = (size_t)got - (n && b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
-	store_bytes(job, ctx, buf, len, label, out);
+	store_bytes(job, ctx, buf, len, content_type, label, out);
 	free(buf);
 }

@@ -4,7 +4,8 @@
  *   - a result URL (async tasks, Seedream's synchronous URLs): a streamed GET;
  *   - a response body that is the file itself (ElevenLabs): the upstream
  *     call's own body is streamed to disk (store_exchange);
- *   - bytes already in memory (base64 in JSON: Imagen, Seedream b64_json).
+ *   - bytes already in memory (base64 in JSON: Imagen, Seedream b64_json),
+ *     also as a "data:<type>;base64," result URL (Vertex AI's inline video).
  * In every case: the outbound client's guard, time-outs and size cap, a
  * temporary name, the Content-Type checked against the job's kind (video
  * for VIDEO and AVATAR, image, audio), the format sniffed from the bytes
@@ -25,6 +26,8 @@
 /* Largest result stored (bytes), and how long one download may take. */
 #define DOWNLOAD_MAX_BYTES (2ull * 1024 * 1024 * 1024)
 #define DOWNLOAD_TIMEOUT_MS 300000L
+/* Gemini's file URIs redirect to storage; a chain longer than this fails. */
+#define DOWNLOAD_MAX_REDIRECTS 3
 /* Largest error body read back from a streamed answer that was not a file. */
 #define STORE_ERROR_BODY_MAX 65536
 
@@ -39,7 +42,9 @@ bool download_type_ok(const char *content_type);
  * URL, a refused type, a file that is not of the job's kind). label names
  * the provider in messages. headers ("Name: value", NULL-terminated, or
  * NULL) go with the request: an upstream whose result URL needs its API key
- * (Gemini's Files API) passes its auth header.
+ * (Gemini's Files API) passes its auth header; a redirect (at most
+ * DOWNLOAD_MAX_REDIRECTS, each hop guarded again) to another origin drops
+ * them. url may be "data:<type>;base64,<data>" (stored as store_base64).
  */
 void download_result(const struct job *job, const struct provider_ctx *ctx, const char *url,
 		     const char *const *headers, const struct outbound_policy *policy,
@@ -59,14 +64,16 @@ int store_exchange(const struct job *job, const struct provider_ctx *ctx,
 		   struct http_request *req, const char *label, struct http_response *resp,
 		   struct provider_outcome *out);
 
-/* Stores bytes[0..len) (a decoded base64 result) like a download. */
+/* Stores bytes[0..len) (a decoded base64 result) like a download;
+ * content_type (the type the upstream declared, or NULL) is checked like a
+ * Content-Type. */
 void store_bytes(const struct job *job, const struct provider_ctx *ctx,
-		 const unsigned char *bytes, size_t len, const char *label,
-		 struct provider_outcome *out);
+		 const unsigned char *bytes, size_t len, const char *content_type,
+		 const char *label, struct provider_outcome *out);
 
 /* Decodes b64 (standard base64, as JSON answers carry files) and stores
  * it like store_bytes; FAILED (FAULT_UPSTREAM) when it is not base64. */
 void store_base64(const struct job *job, const struct provider_ctx *ctx, const char *b64,
-		  const char *label, struct provider_outcome *out);
+		  const char *content_type, const char *label, struct provider_outcome *out);
 
 #endif

@@ -439,6 +439,8 @@ int task_route_of(const struct job *job)
 		return TASK_ROUTE_FAL;
 	if (!strcmp(r, "replicate"))
 		return TASK_ROUTE_REPLICATE;
+	if (!strcmp(r, "vertex"))
+		return TASK_ROUTE_VERTEX;
 	return -1;
 }
 
@@ -447,6 +449,7 @@ const struct task_api *task_route_api(const struct task_api *direct, const struc
 	switch (task_route_of(job)) {
 	case TASK_ROUTE_FAL: return &task_api_fal;
 	case TASK_ROUTE_REPLICATE: return &task_api_replicate;
+	case TASK_ROUTE_VERTEX: return direct->vertex ? direct->vertex : direct;
 	default: return direct;
 	}
 }

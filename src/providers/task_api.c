@@ -546,7 +546,8 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 				    job->route ? job->route : "direct", api->label);
 		return false;
 	}
-	if (api->route != TASK_ROUTE_DIRECT && !task_route_model(api, job)) {
+	if ((api->route == TASK_ROUTE_FAL || api->route == TASK_ROUTE_REPLICATE) &&
+	    !task_route_model(api, job)) {
 		*why = arena_printf(a, "Provider %s has no usable %s model id in the catalog.",
 				    job->provider ? job->provider : "?", api->label);
 		return false;
@@ -587,8 +588,11 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 		ok = api->build_lookup(job, page, a, call);
 		break;
 	}
-	if (!ok)
+	if (!ok) {
+		if (!*why)
+			*why = arena_printf(a, "Provider %s can't build this call for the job.", api->label);
 		return false;
+	}
 	const char *auth = NULL;
 	if (!task_auth(api, key, now, a, &auth, why)) {
 		*fault = FAULT_CONFIG;  /* a key of the wrong form */

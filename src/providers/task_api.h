@@ -71,6 +71,8 @@ enum task_route {
 	TASK_ROUTE_DIRECT = 0,
 	TASK_ROUTE_FAL,
 	TASK_ROUTE_REPLICATE,
+	TASK_ROUTE_VERTEX,     /* Google Vertex AI (OAuth2 service account): the
+	                          vendor's other API, descriptor task_api.vertex */
 };
 
 /* How an upstream hands over its result (providers.md §19.1). */
@@ -124,6 +126,15 @@ typedef void task_refine_fn(json_t *root, long http_status, struct arena *a,
 typedef bool task_lookup_fn(const struct job *job, int page, struct arena *a,
 			    struct task_call *call);
 typedef json_t *task_pick_fn(json_t *root, const struct job *job, bool *more);
+/* Transport side (task_run.c): credentials that are not an environment
+ * variable (Vertex AI's OAuth2 token). Fills *key (what auth turns into the
+ * header) and *base (the base URL), or false with *fault and *why. */
+typedef bool task_creds_fn(const struct provider_ctx *ctx, const char **key, const char **base,
+			   enum provider_fault *fault, const char **why);
+/* Transport side: the downloadable URL of a result reference (Vertex's
+ * gs:// URIs), or NULL with *why. */
+typedef const char *task_result_url_fn(const struct provider_ctx *ctx, const char *ref,
+				       struct arena *a, const char **why);
 
 struct task_api {
 	const char *name;            /* adapter name: "luma" */
@@ -169,6 +180,13 @@ struct task_api {
 	 * the result (download.c stores it); no poll, no task id. */
 	enum task_sync sync;
 	const char *data_path;       /* TASK_SYNC_JSON: base64 of the file (from the root) */
+	/* Vertex AI route (TASK_ROUTE_VERTEX). On a vendor's descriptor: its
+	 * Vertex AI twin, or NULL. On the twin: creds replaces key_env and the
+	 * base URL; result_url maps references before the download. */
+	const struct task_api *vertex;
+	task_creds_fn *creds;
+	task_result_url_fn *result_url;
+	size_t max_answer_bytes;     /* API answers larger than 1 MiB (inline results); 0: 1 MiB */
 };
 
 /* Seconds to wait after a 429 without Retry-After, and after an unknown submit. */
@@ -312,11 +330,13 @@ bool task_auth_key(const char *key, long long now, struct arena *a, const char *
 int task_route_of(const struct job *job);
 
 /* The descriptor a job runs on: the aggregator's for a routed job (fal,
- * replicate), else direct (also for an unknown route: task_build refuses). */
+ * replicate), direct->vertex for route vertex when there is one, else
+ * direct (also for an unknown route: task_build refuses). */
 const struct task_api *task_route_api(const struct task_api *direct, const struct job *job);
 
 /* The aggregator's model id for job (job->fal_model or replicate_model)
- * when api is an aggregator's and the id is usable in a path, else NULL. */
+ * when api is an aggregator's (fal, Replicate) and the id is usable in a
+ * path, else NULL. */
 const char *task_route_model(const struct task_api *api, const struct job *job);
 
 /* BytePlus Ark errors {"error": {"code", "message"}} (Seedance, Seedream):
@@ -340,6 +360,7 @@ extern const struct task_api task_api_kling;
 extern const struct task_api task_api_minimax;
 extern const struct task_api task_api_wan;
 extern const struct task_api task_api_veo;
+extern const struct task_api task_api_veo_vertex;
 extern const struct task_api task_api_seedance;
 extern const struct task_api task_api_vidu;
 extern const struct task_api task_api_bfl;

@@ -30,20 +30,33 @@ static void failed(struct provider_outcome *out, const struct provider_ctx *ctx,
 	out->upstream_status = upstream_status;
 }
 
+/* The key and the base URL of api's calls: its creds hook (Vertex AI's
+ * token), else the key from key_env and the configured base. */
+static bool credentials(const struct task_api *api, const struct job *job,
+			const struct provider_ctx *ctx, const char **key, const char **base,
+			enum provider_fault *fault, const char **why)
+{
+	if (api->creds)
+		return api->creds(ctx, key, base, fault, why);
+	*fault = FAULT_CONFIG;
+	*key = task_key(api, job, ctx->arena, why);
+	*base = task_base_url(api, job, ctx->arena);
+	return *key != NULL;
+}
+
 /* Builds one call into *req. False with *out FAILED when it can't be. */
 static bool prepare(const struct task_api *api, enum task_phase phase, const struct job *job,
 		    const struct provider_ctx *ctx, const char *task_id, int page,
 		    struct http_request *req, struct provider_outcome *out)
 {
 	struct arena *a = ctx->arena;
-	const char *why = NULL;
-	const char *key = task_key(api, job, a, &why);
-	if (!key) {
-		failed(out, ctx, FAULT_CONFIG, "no key", why);
+	const char *why = NULL, *key = NULL, *base = NULL;
+	enum provider_fault fault;
+	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
+		failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
 		return false;
 	}
 	struct task_call *call = arena_calloc(a, sizeof *call);
-	enum provider_fault fault;
 	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, call, &fault,
 			&why)) {
 		failed(out, ctx, fault, fault == FAULT_REQUEST ? "refused" : "not sent", why);
@@ -56,13 +69,14 @@ static bool prepare(const struct task_api *api, enum task_phase phase, const str
 	}
 	*req = (struct http_request){
 		.method = call->method,
-		.url = arena_printf(a, "%s%s", task_base_url(api, job, a), call->path),
+		.url = arena_printf(a, "%s%s", base, call->path),
 		.headers = call->headers,
 		.body = call->body,
 		.body_len = call->body ? strlen(call->body) : 0,
 		.timeout_ms = api->sync != TASK_ASYNC ? task_sync_timeout_ms : task_call_timeout_ms,
 		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
-		.max_response_bytes = api->sync == TASK_SYNC_JSON ? TASK_SYNC_JSON_MAX : 0,
+		.max_response_bytes = api->max_answer_bytes ? api->max_answer_bytes
+				      : api->sync == TASK_SYNC_JSON ? TASK_SYNC_JSON_MAX : 0,
 		.save_fd = -1,
 		.policy = task_policy(ctx),
 	};
@@ -110,9 +124,13 @@ static bool download_headers(const struct task_api *api, const struct job *job,
 	if (!api->download_auth)
 		return true;
 	struct arena *a = ctx->arena;
-	const char *why = NULL, *auth = NULL;
-	const char *key = task_key(api, job, a, &why);
-	if (!key || !task_auth(api, key, (long long)time(NULL), a, &auth, &why)) {
+	const char *why = NULL, *auth = NULL, *key = NULL, *base = NULL;
+	enum provider_fault fault;
+	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
+		failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
+		return false;
+	}
+	if (!task_auth(api, key, (long long)time(NULL), a, &auth, &why)) {
 		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return false;
 	}
@@ -133,13 +151,18 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 	if (out->kind != PROVIDER_COMPLETED || out->path)
 		return;
 	if (v->data) {
-		store_base64(job, ctx, v->data, api->label, out);
+		store_base64(job, ctx, v->data, NULL, api->label, out);
 		return;
 	}
 	struct outbound_policy p = task_policy(ctx);
-	const char *const *headers;
-	if (download_headers(api, job, ctx, &headers, out))
-		download_result(job, ctx, out->url, headers, &p, api->label, out);
+	const char *const *headers = NULL;
+	const char *why = NULL;
+	/* Vertex's gs:// references become a downloadable URL first. */
+	const char *url = api->result_url ? api->result_url(ctx, out->url, ctx->arena, &why) : out->url;
+	if (!url)
+		failed(out, ctx, FAULT_UPSTREAM, "result", why);
+	else if (!strncmp(url, "data:", 5) || download_headers(api, job, ctx, &headers, out))
+		download_result(job, ctx, url, headers, &p, api->label, out);
 }
 
 /* A succeeded task that names its result by reference (MiniMax's file_id):

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // tests/fakes/upstream.mjs - one local fake of the upstream video APIs
-// (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API,
+// (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API
+// and on Vertex AI (with Google's OAuth2 token endpoint and Cloud Storage),
 // §5 Runway, §6 Luma, §7 Seedance on BytePlus Ark, §8 Wan, §9 Vidu; the
 // image, speech and avatar upstreams §10 Imagen (Gemini :predict,
 // synchronous base64), §11 BFL FLUX, §13 Seedream (synchronous URLs or
@@ -34,7 +35,19 @@
 //   GET    /api/v1/tasks/{task_id}                  Wan task (UNKNOWN when not known)
 //   POST   /v1beta/models/{model}:predictLongRunning   Veo submit -> {"name"}
 //   GET    /v1beta/models/{model}/operations/{id}   Veo operation (done/error/response)
-//   GET    /v1beta/files/{id}:download?alt=media    Veo result (the key header required)
+//   GET    /v1beta/files/{id}:download?alt=media    Veo result (the key header required): 302 to
+//                                                    http://localhost:P/blob/{id}.mp4, as Google
+//                                                    redirects to storage; the blob answers 400
+//                                                    when the API key follows the redirect
+//   POST   /token                                   Google OAuth2 (RFC 7523 jwt-bearer): the RS256
+//                                                    assertion is verified with the fake's service
+//                                                    account key (GET /_fake/vertex-key)
+//   POST   /vertex/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:predictLongRunning
+//   POST   /vertex/v1/.../models/{m}:fetchPredictOperation {"operationName"}
+//                                                    Veo on Vertex AI: Bearer <issued token>,
+//                                                    response.videos[0].bytesBase64Encoded (or
+//                                                    gcsUri with "result":"gcs")
+//   GET    /storage/{bucket}/{object}               Cloud Storage download (Bearer token)
 //   POST   /api/v3/contents/generations/tasks       Seedance submit -> {"id"}
 //   GET    /api/v3/contents/generations/tasks/{id}  Seedance task (DELETE: cancel)
 //   POST   /ent/v2/{img2video|text2video}           Vidu submit -> {"task_id","state"}
@@ -86,19 +99,21 @@
 // moderation); output is one URL (a list when the input has output_list).
 //
 // Control API (same port):
-//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|seedance|vidu|fal|replicate|all",
+//   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|vertex|seedance|vidu|fal|replicate|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)|malformed (sync)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
 //        "poll":"ok|503|reset" (every poll of the provider, also of tasks
 //        already accepted, and MiniMax's files/retrieve),
-//        "retryAfter":S}
+//        "retryAfter":S, "token":"ok|invalid|503" (vertex: the token endpoint),
+//        "tokenTtl":S (vertex: expires_in, default 3599)}
 //     merges into that provider's script, which holds until changed or reset.
 //     hang: the submit is never answered, no task made; reset: the connection
 //     is destroyed after the request arrived, no task made;
 //     timeout-after-accept: the task is made but the answer never comes.
 //     result expired -> the result URL answers 403; html -> served as text/html.
-//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups","results",
+//   GET  /_fake/vertex-key  a service-account key file for this fake (token_uri = its /token)
+//   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups","results","tokens",
 //        "unauthorized","byExternalId","byPrompt","tasks","requests":[{provider,
 //        method,path,headers (secrets redacted),body}], "requestsDropped"}
 //   POST /_fake/reset   forgets tasks, stats and scripts.
@@ -135,7 +150,7 @@ const opt = {
 	heygenKey: arg('heygen-key', 'heygen-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'seedance', 'vidu', 'fal', 'replicate',
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'vertex', 'seedance', 'vidu', 'fal', 'replicate',
 	'bfl', 'imagen', 'seedream', 'elevenlabs', 'heygen'];
 // Upstreams that answer the submit with the result (no task to poll).
 const SYNC = ['imagen', 'seedream', 'elevenlabs'];
@@ -157,11 +172,17 @@ function resultFileOf(provider, family, body) {
 	if (provider === 'imagen' || /flux|imagen|seedream/.test(family)) return 'sample-image.png';
 	return opt.resultFile;
 }
+// Vertex AI: the service account this fake trusts, and the tokens it issued
+// (kept across /_fake/reset: a scheduler caches its token for an hour).
+const VERTEX_EMAIL = 'doitong-test@fake-project.iam.gserviceaccount.com';
+const VERTEX_PROJECT = 'fake-project';
+const vertexKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const vertexTokens = new Map();   // token -> expiry (ms)
 const REQUEST_LOG_MAX = 500;
 const RUNWAY_VERSION = '2024-11-06';
 
 const defaultScript = () => ({ submit: 'ok', poll: 'ok', pollsUntilDone: 1, final: 'succeed',
-	pollStatus: null, result: 'ok', retryAfter: 1 });
+	pollStatus: null, result: 'ok', retryAfter: 1, token: 'ok', tokenTtl: 3599 });
 let state;
 function reset() {
 	for (const s of state?.held ?? []) s.destroy();
@@ -179,6 +200,7 @@ function reset() {
 			lookups: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			results: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
 			unauthorized: Object.fromEntries(PROVIDERS.map((p) => [p, 0])),
+			tokens: 0,
 			byExternalId: {},
 			byPrompt: {},
 			requests: [],
@@ -288,6 +310,14 @@ function authVeo(req) {
 	return null;
 }
 
+function authVertex(req) {
+	const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+	const exp = m ? vertexTokens.get(m[1]) : undefined;
+	if (exp === undefined || exp <= Date.now())
+		return [401, googleErr(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.')];
+	return null;
+}
+
 const arkErr = (code, message) => ({ error: { code, message, param: '', type: code } });
 function authSeedance(req) {
 	return req.headers.authorization === `Bearer ${opt.seedanceKey}` ? null
@@ -376,6 +406,7 @@ const errors = {
 		// DashScope answers an unknown or expired task with UNKNOWN, not 404.
 		404: () => [200, { request_id: crypto.randomUUID(), output: { task_status: 'UNKNOWN' } }],
 	},
+	vertex: null,   // = veo's (below)
 	seedance: {
 		503: () => [503, arkErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
 		429: () => [429, arkErr('RateLimitExceeded.EndpointRPMExceeded', 'The request rate exceeds the endpoint limit.')],
@@ -441,6 +472,8 @@ const errors = {
 	},
 };
 
+errors.vertex = errors.veo;
+
 // ------------------------------------------------------------ validation (the upstreams' rules we rely on)
 function validate(provider, family, b) {
 	if (!b || typeof b !== 'object' || Array.isArray(b)) return 'body must be a JSON object';
@@ -453,12 +486,15 @@ function validate(provider, family, b) {
 		if (typeof b.promptImage !== 'string' && !Array.isArray(b.promptImage)) return 'promptImage: Required';
 		if (typeof b.ratio !== 'string' || !/^\d+:\d+$/.test(b.ratio)) return 'ratio: Invalid enum value';
 		if (b.duration !== undefined && ![5, 10].includes(b.duration)) return 'duration: must be 5 or 10';
-	} else if (provider === 'veo') {
+	} else if (provider === 'veo' || provider === 'vertex') {
 		if (!Array.isArray(b.instances) || b.instances.length !== 1) return 'instances must hold one instance';
 		const i = b.instances[0];
 		if (typeof i.prompt !== 'string') return 'instances[0].prompt is required';
-		if (i.image !== undefined && (typeof i.image.bytesBase64Encoded !== 'string' || typeof i.image.mimeType !== 'string'))
-			return 'instances[0].image needs bytesBase64Encoded and mimeType';
+		const gcs = provider === 'vertex' && typeof i.image?.gcsUri === 'string' && i.image.gcsUri.startsWith('gs://');
+		if (i.image !== undefined && ((typeof i.image.bytesBase64Encoded !== 'string' && !gcs) || typeof i.image.mimeType !== 'string'))
+			return 'instances[0].image needs bytesBase64Encoded (or gcsUri on Vertex AI) and mimeType';
+		if (provider === 'vertex' && b.parameters?.sampleCount !== undefined && ![1, 2, 3, 4].includes(b.parameters.sampleCount))
+			return 'sampleCount must be 1 to 4';
 		const par = b.parameters ?? {};
 		if (par.aspectRatio !== undefined && !['16:9', '9:16'].includes(par.aspectRatio)) return 'aspectRatio must be 16:9 or 9:16';
 		if (par.durationSeconds !== undefined && ![4, 6, 8].includes(par.durationSeconds)) return 'durationSeconds must be 4, 6 or 8';
@@ -699,8 +735,107 @@ function veoView(req, t) {
 function veoFile(req, res, mode, key) {
 	if (mode === 'expired' || ![...state.tasks.values()].some((t) => t.fileKey === key))
 		return send(res, 403, googleErr(403, 'PERMISSION_DENIED', 'You do not have permission to access the File or it may not exist.'));
+	// Google answers with a redirect to a signed storage URL on another host.
+	const loc = `http://localhost:${server.address().port}/blob/${mode}-${key}.mp4?Expires=1&Signature=t0k3n`;
+	res.writeHead(302, { location: loc, 'content-length': 0 });
+	res.end();
+}
+// The redirect target: signed, so it needs no key, and must never see one.
+function veoBlob(req, res, mode) {
+	if (req.headers['x-goog-api-key'] !== undefined)
+		return send(res, 400, { error: 'fake: the API key followed a redirect to another host' });
 	const file = path.join(opt.media, opt.resultFile);
 	res.writeHead(200, { 'content-type': mode === 'html' ? 'text/html' : 'video/mp4', 'content-length': fs.statSync(file).size });
+	fs.createReadStream(file).pipe(res);
+}
+
+// ------------------------------------------------------------ Vertex AI
+function vertexKeyFile(req) {
+	return {
+		type: 'service_account', project_id: VERTEX_PROJECT, private_key_id: 'fake-key-1',
+		private_key: vertexKey.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+		client_email: VERTEX_EMAIL, client_id: '100000000000000000001',
+		auth_uri: 'https://accounts.google.com/o/oauth2/auth', token_uri: `${baseUrl(req)}/token`,
+	};
+}
+// POST /token: the jwt-bearer grant, checked as Google does.
+function vertexToken(req, res, raw) {
+	const s = state.stats;
+	s.tokens++;
+	const script = state.scripts.vertex;
+	const bad = (d) => send(res, 400, { error: 'invalid_grant', error_description: d });
+	if (script.token === '503') return send(res, 503, { error: 'internal_failure', error_description: 'Backend Error' });
+	if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? ''))
+		return send(res, 400, { error: 'invalid_request', error_description: 'Bad Request' });
+	const form = new URLSearchParams(raw);
+	if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+		return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + form.get('grant_type') });
+	const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(form.get('assertion') ?? '');
+	if (!m) return bad('Invalid JWT: Token must be a short-lived token and in a reasonable timeframe');
+	const ok = crypto.verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), vertexKey.publicKey, Buffer.from(m[3], 'base64url'));
+	if (!ok || script.token === 'invalid') return bad('Invalid JWT Signature.');
+	let head, claims;
+	try {
+		head = JSON.parse(Buffer.from(m[1], 'base64url').toString());
+		claims = JSON.parse(Buffer.from(m[2], 'base64url').toString());
+	} catch {
+		return bad('Invalid JWT: not JSON');
+	}
+	const now = Math.floor(Date.now() / 1000);
+	if (head.alg !== 'RS256') return bad('Invalid JWT: alg must be RS256');
+	if (claims.iss !== VERTEX_EMAIL) return bad('Invalid JWT: iss is not a known service account');
+	if (claims.aud !== `${baseUrl(req)}/token`) return bad('Invalid JWT: aud must be the token URI');
+	if (!String(claims.scope ?? '').split(' ').includes('https://www.googleapis.com/auth/cloud-platform'))
+		return send(res, 400, { error: 'invalid_scope', error_description: 'Invalid OAuth scope or ID token audience provided.' });
+	if (!(claims.iat <= now + 60) || !(claims.exp > now) || claims.exp - claims.iat > 3600)
+		return bad('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
+	const token = `ya29.c.fake-${crypto.randomBytes(12).toString('hex')}`;
+	vertexTokens.set(token, Date.now() + script.tokenTtl * 1000);
+	return send(res, 200, { access_token: token, expires_in: script.tokenTtl, token_type: 'Bearer' });
+}
+function vertexView(req, t) {
+	const p = phase(t);
+	const v = { name: t.id };
+	if (p === 'running') {
+		v.metadata = { '@type': 'type.googleapis.com/google.cloud.aiplatform.v1.GenericOperationMetadata' };
+		if (t.polls > 1) v.done = false;
+		return v;
+	}
+	v.done = true;
+	const r = { '@type': 'type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse' };
+	if (p === 'succeed') {
+		const file = path.join(opt.media, opt.resultFile);
+		const op = t.id.split('/').pop();
+		// gcs: the video in a bucket (an output storageUri); expired: an
+		// object the storage refuses; html: inline bytes of another type.
+		r.videos = [t.script.result === 'gcs' ? { gcsUri: `gs://fake-bucket/${op}/sample_0.mp4`, mimeType: 'video/mp4' }
+			: t.script.result === 'expired' ? { gcsUri: `gs://fake-bucket/expired-${op}/sample_0.mp4`, mimeType: 'video/mp4' }
+			: t.script.result === 'html' ? { bytesBase64Encoded: Buffer.from('<html>not a video</html>').toString('base64'), mimeType: 'text/html' }
+			: { bytesBase64Encoded: fs.readFileSync(file).toString('base64'), mimeType: 'video/mp4' }];
+		v.response = r;
+	} else if (p === 'moderation') {
+		r.raiMediaFilteredCount = 1;
+		r.raiMediaFilteredReasons = ['Veo could not generate videos because the input image violates Vertex AI\'s usage guidelines.'];
+		v.response = r;
+	} else {
+		v.error = { code: 13, message: 'Video generation failed due to an internal error.', status: 'INTERNAL' };
+	}
+	return v;
+}
+function storage(req, res, bucket, object) {
+	const denied = authVertex(req);
+	if (denied) return send(res, denied[0], denied[1]);
+	if (object.startsWith('expired-')) {
+		res.writeHead(403, { 'content-type': 'application/xml' });
+		return res.end('<Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>');
+	}
+	if (bucket !== 'fake-bucket' || !/^[a-z0-9-]+\/sample_0\.mp4$/.test(object) ||
+	    ![...state.tasks.values()].some((t) => t.provider === 'vertex' && t.id.endsWith(`/${object.split('/')[0]}`))) {
+		res.writeHead(404, { 'content-type': 'application/xml' });
+		return res.end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+	}
+	const file = path.join(opt.media, opt.resultFile);
+	res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': fs.statSync(file).size });
 	fs.createReadStream(file).pipe(res);
 }
 function wanView(req, t) {
@@ -938,12 +1073,14 @@ function submit(provider, family, req, res, body) {
 	if (provider === 'seedance') t.id = `cgt-2025${String(state.seq).padStart(6, '0')}-${crypto.randomBytes(3).toString('hex')}`;
 	if (provider === 'vidu') t.id = String(880000000000 + state.seq);
 	if (provider === 'replicate') t.id = crypto.randomBytes(13).toString('hex').slice(0, 26);
+	if (provider === 'vertex')
+		t.id = `${family}/operations/${crypto.randomUUID()}`;
 	if (provider === 'veo') {
 		t.id = `models/${family}/operations/${crypto.randomBytes(6).toString('hex')}`;
 		t.fileKey = crypto.randomBytes(6).toString('hex');
 	}
 	state.tasks.set(`${provider}:${t.id}`, t);
-	if (provider === 'veo') { s.accepted[provider]++; if (script.submit === 'timeout-after-accept') return hold(req, res); return send(res, 200, { name: t.id }); }
+	if (provider === 'veo' || provider === 'vertex') { s.accepted[provider]++; if (script.submit === 'timeout-after-accept') return hold(req, res); return send(res, 200, { name: t.id }); }
 	if (provider === 'kling') state.order.unshift(t);
 	s.accepted[provider]++;
 	if (script.submit === 'timeout-after-accept') return hold(req, res);
@@ -1021,6 +1158,8 @@ function control(req, res, url, body) {
 		reset();
 		return send(res, 200, { ok: true });
 	}
+	if (req.method === 'GET' && url.pathname === '/_fake/vertex-key')
+		return send(res, 200, vertexKeyFile(req));
 	if (req.method === 'GET' && url.pathname === '/_fake/stats')
 		return send(res, 200, { ...state.stats, tasks: state.tasks.size });
 	if (req.method === 'POST' && url.pathname === '/_fake/script') {
@@ -1028,7 +1167,7 @@ function control(req, res, url, body) {
 		if (!which.every((p) => PROVIDERS.includes(p)))
 			return send(res, 400, { error: `provider must be one of ${PROVIDERS.join(', ')} or all` });
 		const patch = {};
-		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter'])
+		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter', 'token', 'tokenTtl'])
 			if (body[k] !== undefined) patch[k] = body[k];
 		for (const p of which) state.scripts[p] = { ...state.scripts[p], ...patch };
 		return send(res, 200, Object.fromEntries(which.map((p) => [p, state.scripts[p]])));
@@ -1036,12 +1175,24 @@ function control(req, res, url, body) {
 	return send(res, 404, { error: 'unknown control route' });
 }
 
-function route(req, res, body) {
+function route(req, res, body, raw) {
 	const url = new URL(req.url, 'http://fake');
 	const p = url.pathname;
 	let m;
 	if (p.startsWith('/_fake/')) return control(req, res, url, body);
 	if (req.method === 'GET' && (m = /^\/files\/([^/]+)$/.exec(p))) return files(req, res, m[1]);
+	if (req.method === 'GET' && (m = /^\/blob\/(ok|html)-[a-f0-9]+\.mp4$/.exec(p))) {
+		record('veo', req, null);
+		return veoBlob(req, res, m[1]);
+	}
+	if (req.method === 'POST' && p === '/token') {
+		record('vertex', req, null);
+		return vertexToken(req, res, raw);
+	}
+	if (req.method === 'GET' && (m = /^\/storage\/([a-z0-9._-]+)\/(.+)$/.exec(p))) {
+		record('vertex', req, null);
+		return storage(req, res, m[1], decodeURIComponent(m[2]));
+	}
 
 	let provider = null;
 	if (/^\/v1\/flux-[a-z0-9.-]+$/.test(p) || p === '/v1/get_result') provider = 'bfl';
@@ -1058,10 +1209,11 @@ function route(req, res, body) {
 	else if (p.startsWith('/fal-ai/')) provider = 'fal';
 	else if (p.startsWith('/v1/models/') || p.startsWith('/v1/predictions')) provider = 'replicate';
 	else if (p.startsWith('/v1beta/')) provider = 'veo';
+	else if (p.startsWith('/vertex/v1/')) provider = 'vertex';
 	else if (p === '/v1/video_generation' || p === '/v1/query/video_generation' || p === '/v1/files/retrieve') provider = 'minimax';
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
-	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo,
+	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo, vertex: authVertex,
 		seedance: authSeedance, vidu: authVidu, fal: authFal, replicate: authReplicate, bfl: authBfl, imagen: authImagen,
 		seedream: authSeedream, elevenlabs: authElevenlabs, heygen: authHeygen };
 	const denied = auth[provider](req);
@@ -1117,6 +1269,22 @@ function route(req, res, body) {
 		if (req.method === 'GET' && (m = /^\/v1beta\/files\/(ok|expired|html)-([a-f0-9]+):download$/.exec(p)) &&
 		    url.searchParams.get('alt') === 'media')
 			return veoFile(req, res, m[1], m[2]);
+	} else if (provider === 'vertex') {
+		const base = '^/vertex/v1/(projects/[a-z0-9-]+/locations/[a-z0-9-]+/publishers/google/models/[a-z0-9.-]+)';
+		if (req.method === 'POST' && (m = new RegExp(`${base}:predictLongRunning$`).exec(p)))
+			return submit('vertex', m[1], req, res, body);
+		if (req.method === 'POST' && (m = new RegExp(`${base}:fetchPredictOperation$`).exec(p))) {
+			const name = body?.operationName;
+			if (typeof name !== 'string') {
+				const [st, b] = errors.vertex[400]('operationName is required');
+				return send(res, st, b);
+			}
+			if (!name.startsWith(`${m[1]}/operations/`)) {
+				const [st, b] = errors.vertex[404]();
+				return send(res, st, b);
+			}
+			return task('vertex', name, req, res, vertexView);
+		}
 	} else if (provider === 'wan') {
 		if (req.method === 'POST' && p === '/api/v1/services/aigc/video-generation/video-synthesis') {
 			if (req.headers['x-dashscope-async'] !== 'enable')
@@ -1195,7 +1363,7 @@ const server = http.createServer((req, res) => {
 			}
 		}
 		try {
-			route(req, res, body);
+			route(req, res, body, raw);
 		} catch (e) {
 			send(res, 500, { error: `fake: ${e.message}` });
 		}

@@ -9,7 +9,11 @@
  * refused connection, a missing or wrong key, an expired or non-video
  * result; MiniMax's files/retrieve step and its 200-with-base_resp errors;
  * DashScope's async header and its UNKNOWN (expired) tasks; Veo's operation
- * names, its done/error/response shapes and the keyed file download;
+ * names, its done/error/response shapes and the keyed file download that
+ * redirects to storage (the key stays behind); Veo on Vertex AI (route
+ * vertex: the OAuth2 token from the fake's service-account key, cached,
+ * fetchPredictOperation, the inline video and a gs:// one, a refused or
+ * failing token endpoint, no key file);
  * Seedance (BytePlus Ark) and Vidu on their own APIs, and the aggregator
  * routes: MiniMax through fal's queue (202 status polls, the result step)
  * and Luma through Replicate's predictions, with the aggregators' keys.
@@ -40,6 +44,7 @@
 #include "providers/provider.h"
 #include "providers/task_api.h"
 #include "providers/task_run.h"
+#include "providers/vertex_auth.h"
 #include "fake_fixture.h"
 
 /* ---------------------------------------------------------------- the fake: fake_fixture.c */
@@ -128,6 +133,9 @@ static void job_named(const char *name, const char *id, const char *key, const c
 		job_for(REPLICATE_PROVIDER, id, key,
 			arena_printf(A, "\"route\":\"replicate\",\"replicateModel\":\"%s\"%s%s",
 				     REPLICATE_MODEL, *extra ? "," : "", extra), job);
+	else if (!strcmp(name, "vertex"))
+		job_for("veo", id, key, arena_printf(A, "\"route\":\"vertex\"%s%s", *extra ? "," : "", extra),
+			job);
 	else
 		job_for(name, id, key, extra, job);
 }
@@ -135,7 +143,7 @@ static void job_named(const char *name, const char *id, const char *key, const c
 static const char *adapter_of(const char *name)
 {
 	return !strcmp(name, "fal") ? FAL_PROVIDER : !strcmp(name, "replicate") ? REPLICATE_PROVIDER
-										     : name;
+		: !strcmp(name, "vertex") ? "veo" : name;
 }
 
 /* The aggregator's own key variable, or NULL for a vendor. */
@@ -159,6 +167,8 @@ static void happy_path(const char *provider)
 	job_named(provider, id, route_key_env(provider) ? "DOITONG_FAKE_WRONG" : key_env(provider), "",
 		  &job);
 	struct provider_outcome o;
+	if (!strcmp(provider, "vertex"))
+		vertex_token_forget();  /* the first request is the token exchange */
 	ad->submit(&job, &ctx, &o);
 	if (o.kind != PROVIDER_SUBMITTED)
 		fail_msg("%s submit: %s %s", provider, provider_outcome_name(o.kind),
@@ -195,7 +205,7 @@ static void happy_path(const char *provider)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "polls"), provider)), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "unauthorized"), provider)), 0);
 	/* The submit as the upstream saw it. */
-	json_t *r = json_array_get(json_object_get(s, "requests"), 0);
+	json_t *r = json_array_get(json_object_get(s, "requests"), !strcmp(provider, "vertex") ? 1 : 0);
 	json_t *h = json_object_get(r, "headers"), *b = json_object_get(r, "body");
 	assert_string_equal(json_string_value(json_object_get(r, "method")), "POST");
 	if (!strcmp(provider, "veo")) {
@@ -253,14 +263,52 @@ static void happy_path(const char *provider)
 		/* the operation name is the task id, polled as GET /v1beta/{name} */
 		assert_int_equal(strncmp(job.upstream_task_id, "models/veo-3.0-generate-001/operations/", 39), 0);
 		json_t *reqs = json_object_get(s, "requests");
-		assert_int_equal(json_array_size(reqs), 4);
+		assert_int_equal(json_array_size(reqs), 5);
 		assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 1), "path")),
 				    arena_printf(A, "/v1beta/%s", job.upstream_task_id));
-		/* the file download carried the key */
+		/* the file download carried the key... */
 		json_t *dl = json_array_get(reqs, 3);
 		assert_int_equal(strncmp(json_string_value(json_object_get(dl, "path")), "/v1beta/files/", 14), 0);
 		assert_string_equal(json_string_value(json_object_get(json_object_get(dl, "headers"),
 								      "x-goog-api-key")), "<redacted>");
+		/* ...and its redirect to storage on another host did not */
+		json_t *blob = json_array_get(reqs, 4);
+		assert_int_equal(strncmp(json_string_value(json_object_get(blob, "path")), "/blob/ok-", 9), 0);
+		json_t *bh = json_object_get(blob, "headers");
+		assert_null(json_object_get(bh, "x-goog-api-key"));
+		assert_string_equal(json_string_value(json_object_get(bh, "host")),
+				    arena_printf(A, "localhost:%d", fake_port));
+	} else if (!strcmp(provider, "vertex")) {
+		/* token, submit, poll, poll: one token serves all three calls */
+		json_t *reqs = json_object_get(s, "requests");
+		assert_int_equal(json_array_size(reqs), 4);
+		json_t *tok = json_array_get(reqs, 0);
+		assert_string_equal(json_string_value(json_object_get(tok, "path")), "/token");
+		assert_string_equal(json_string_value(json_object_get(json_object_get(tok, "headers"),
+								      "content-type")),
+				    "application/x-www-form-urlencoded");
+		assert_int_equal(json_integer_value(json_object_get(s, "tokens")), 1);
+		const char *model = "/vertex/v1/projects/fake-project/locations/us-central1/publishers/"
+				    "google/models/veo-3.0-generate-001";
+		assert_string_equal(json_string_value(json_object_get(r, "path")),
+				    arena_printf(A, "%s:predictLongRunning", model));
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.prompt")), "a red fox");
+		assert_string_equal(json_string_value(task_json_path(b, "instances.0.image.bytesBase64Encoded")),
+				    "iVBORw0KGgo=");
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.sampleCount")), 1);
+		assert_int_equal(json_integer_value(task_json_path(b, "parameters.durationSeconds")), 8);
+		assert_int_equal(strncmp(job.upstream_task_id,
+					 "projects/fake-project/locations/us-central1/publishers/google/models/"
+					 "veo-3.0-generate-001/operations/", 101), 0);
+		json_t *poll = json_array_get(reqs, 2);
+		assert_string_equal(json_string_value(json_object_get(poll, "method")), "POST");
+		assert_string_equal(json_string_value(json_object_get(poll, "path")),
+				    arena_printf(A, "%s:fetchPredictOperation", model));
+		assert_string_equal(json_string_value(task_json_path(poll, "body.operationName")),
+				    job.upstream_task_id);
+		assert_string_equal(json_string_value(task_json_path(poll, "headers.authorization")),
+				    "Bearer <redacted>");
+		assert_int_equal(stat_of("submissions", "veo"), 0);
 	} else if (!strcmp(provider, "seedance")) {
 		assert_string_equal(json_string_value(json_object_get(r, "path")),
 				    "/api/v3/contents/generations/tasks");
@@ -345,6 +393,35 @@ static void kling_ok(void **state) { (void)state; happy_path("kling"); }
 static void minimax_ok(void **state) { (void)state; happy_path("minimax"); }
 static void wan_ok(void **state) { (void)state; happy_path("wan"); }
 static void veo_ok(void **state) { (void)state; happy_path("veo"); }
+static void vertex_ok(void **state) { (void)state; happy_path("vertex"); }
+
+/* Vertex AI's other result form: a gs:// object (when an output bucket was
+ * asked for), downloaded from Cloud Storage with the same Bearer token. */
+static void vertex_gcs_result(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("veo");
+	struct job job;
+	struct provider_outcome o;
+	script("{\"provider\":\"vertex\",\"result\":\"gcs\"}");
+	job_named("vertex", "gen_vgcs", "DOITONG_FAKE_NONE", "", &job);
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	if (o.kind != PROVIDER_COMPLETED)
+		fail_msg("vertex gcs: %s %s", provider_outcome_name(o.kind), o.message ? o.message : "");
+	assert_string_equal(o.path, arena_printf(A, "%s/gen_vgcs.mp4", media));
+	assert_int_equal(json_integer_value(json_object_get(o.metadata, "width")), 320);
+	unlink(o.path);
+	json_t *reqs = json_object_get(stats(), "requests");
+	json_t *dl = json_array_get(reqs, json_array_size(reqs) - 1);
+	const char *op = strrchr(job.upstream_task_id, '/') + 1;
+	assert_string_equal(json_string_value(json_object_get(dl, "path")),
+			    arena_printf(A, "/storage/fake-bucket/%s/sample_0.mp4", op));
+	assert_string_equal(json_string_value(task_json_path(dl, "headers.authorization")),
+			    "Bearer <redacted>");
+}
 static void seedance_ok(void **state) { (void)state; happy_path("seedance"); }
 static void vidu_ok(void **state) { (void)state; happy_path("vidu"); }
 static void fal_ok(void **state) { (void)state; happy_path("fal"); }
@@ -394,9 +471,16 @@ static void veo_inline_image_and_keyed_file(void **state)
 	req.max_response_bytes = 8u << 20;
 	assert_int_equal(http_request(H, A, &req, &resp), 0);
 	assert_int_equal(resp.status, 403);
+	/* with the key: a redirect to storage on another host */
 	req.headers = keyed;
 	assert_int_equal(http_request(H, A, &req, &resp), 0);
+	assert_int_equal(resp.status, 302);
+	assert_non_null(strstr(resp.location, arena_printf(A, "http://localhost:%d/blob/", fake_port)));
+	/* followed, without the key (the blob refuses one with 400) */
+	req.max_redirects = 3;
+	assert_int_equal(http_request(H, A, &req, &resp), 0);
 	assert_int_equal(resp.status, 200);
+	assert_int_equal(resp.redirects, 1);
 	assert_string_equal(resp.content_type, "video/mp4");
 }
 
@@ -444,17 +528,85 @@ struct special {
 	int retry_429;          /* retry_seconds of a 429 (-1: any) */
 	const char *us_wrong;   /* upstream_status of a wrong key */
 	bool cancel;            /* the adapter has a cancel */
+	bool oauth;             /* Vertex AI: a service account, not a key variable */
 };
 
 static const struct special specials[] = {
-	{ "minimax", "503 1013", 10, "1004", false },
-	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey", false },
-	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID", false },
-	{ "seedance", "503 ServiceUnavailable", 7, "401 AuthenticationError", true },
-	{ "vidu", "503 ServiceUnavailable", 7, "401 Unauthorized", true },
-	{ "fal", "503", 7, "401", false },          /* MiniMax through fal */
-	{ "replicate", "503", 7, "401", true },     /* Luma through Replicate */
+	{ "minimax", "503 1013", 10, "1004", false, false },
+	{ "wan", "503 ServiceUnavailable", 7, "401 InvalidApiKey", false, false },
+	{ "veo", "503 UNAVAILABLE", 7, "400 API_KEY_INVALID", false, false },
+	{ "vertex", "503 UNAVAILABLE", 7, NULL, false, true },  /* Veo on Vertex AI */
+	{ "seedance", "503 ServiceUnavailable", 7, "401 AuthenticationError", true, false },
+	{ "vidu", "503 ServiceUnavailable", 7, "401 Unauthorized", true, false },
+	{ "fal", "503", 7, "401", false, false },          /* MiniMax through fal */
+	{ "replicate", "503", 7, "401", true, false },     /* Luma through Replicate */
 };
+
+/* Vertex AI's credential failures: a refused or failing token endpoint
+ * (FAULT_UPSTREAM, nothing submitted), no or an unreadable key file
+ * (FAULT_CONFIG, nothing sent); the token renewed before it expires; a
+ * provider without a Vertex AI twin routed there. */
+static void vertex_auth_failures(const struct provider_adapter *ad)
+{
+	struct job job;
+	struct provider_outcome o;
+	job_named("vertex", "gen_vauth", "DOITONG_FAKE_NONE", "", &job);
+	vertex_token_forget();
+	script("{\"provider\":\"vertex\",\"token\":\"invalid\"}");
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "auth");
+	assert_non_null(strstr(o.message, "invalid_grant: Invalid JWT Signature."));
+	control("POST", "/_fake/script", "{\"provider\":\"vertex\",\"token\":\"503\"}");
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_UPSTREAM, "auth");
+	assert_non_null(strstr(o.message, "HTTP 503"));
+	assert_int_equal(json_integer_value(json_object_get(stats(), "tokens")), 2);
+	assert_int_equal(stat_of("submissions", "vertex"), 0);
+
+	char *saved = cfg.vertex_credentials;
+	script("{\"provider\":\"vertex\"}");
+	cfg.vertex_credentials = "/nonexistent/doitong-vertex.json";
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_CONFIG, "no key");
+	assert_non_null(strstr(o.message, "can't be read"));
+	cfg.vertex_credentials = "";
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+	ad->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_CONFIG, "no key");
+	assert_non_null(strstr(o.message, "GOOGLE_APPLICATION_CREDENTIALS"));
+	/* the conventional variable is read when the setting is empty */
+	setenv("GOOGLE_APPLICATION_CREDENTIALS", saved, 1);
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+	cfg.vertex_credentials = saved;
+
+	/* A token with less than the renewal margin left is not reused... */
+	vertex_token_forget();
+	script("{\"provider\":\"vertex\",\"tokenTtl\":200,\"pollsUntilDone\":3}");
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	assert_int_equal(json_integer_value(json_object_get(stats(), "tokens")), 2);
+	/* ...one valid for an hour is, across jobs */
+	vertex_token_forget();
+	script("{\"provider\":\"vertex\",\"pollsUntilDone\":3}");
+	ad->submit(&job, &ctx, &o);
+	job.upstream_task_id = o.task_id;
+	ad->poll(&job, &ctx, &o);
+	job_named("vertex", "gen_vauth2", "DOITONG_FAKE_NONE", "", &job);
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	assert_int_equal(json_integer_value(json_object_get(stats(), "tokens")), 1);
+
+	/* Luma has no Vertex AI twin: refused before anything is sent */
+	job_for("luma", "gen_vluma", "DOITONG_FAKE_LUMA", "\"route\":\"vertex\"", &job);
+	provider_find("luma")->submit(&job, &ctx, &o);
+	expect_failed(&o, FAULT_CONFIG, NULL);
+	assert_non_null(strstr(o.message, "'vertex'"));
+	assert_int_equal(stat_of("submissions", "luma"), 0);
+}
 
 static void special_submit_failures(void **state)
 {
@@ -497,6 +649,10 @@ static void special_submit_failures(void **state)
 		assert_int_equal(o.kind, PROVIDER_SUBMIT_UNKNOWN);
 		assert_string_equal(o.upstream_status, "timeout");
 		assert_null(ad->reconcile);  /* no client id upstream: nothing to look up */
+		if (sp->oauth) {
+			vertex_auth_failures(ad);
+			continue;
+		}
 
 		script(arena_printf(A, "{\"provider\":\"%s\"}", p));
 		const char *rk = route_key_env(p);
@@ -835,6 +991,8 @@ int main(void)
 		cmocka_unit_test_setup(wan_t2v_and_unknown, fresh),
 		cmocka_unit_test_setup(veo_ok, fresh),
 		cmocka_unit_test_setup(veo_inline_image_and_keyed_file, fresh),
+		cmocka_unit_test_setup(vertex_ok, fresh),
+		cmocka_unit_test_setup(vertex_gcs_result, fresh),
 		cmocka_unit_test_setup(seedance_ok, fresh),
 		cmocka_unit_test_setup(vidu_ok, fresh),
 		cmocka_unit_test_setup(fal_ok, fresh),

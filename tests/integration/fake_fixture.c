@@ -29,6 +29,7 @@ struct http_client *H;
 struct config cfg;
 struct provider_ctx ctx;
 char media[64];
+static char vertex_key_path[64];
 
 /* ---------------------------------------------------------------- the fake */
 
@@ -92,6 +93,18 @@ int start_fake(void **state)
 	ctx.cfg = &cfg;
 	ctx.arena = A;
 	ctx.http = H;
+	/* Vertex AI: the fake's service account, its API and storage. */
+	snprintf(vertex_key_path, sizeof vertex_key_path, "/tmp/doitong-vertex-XXXXXX");
+	int kfd = mkstemp(vertex_key_path);
+	assert_true(kfd >= 0);
+	char *key = json_dumps(control("GET", "/_fake/vertex-key", NULL), 0);
+	assert_int_equal(write(kfd, key, strlen(key)), (ssize_t)strlen(key));
+	free(key);
+	close(kfd);
+	cfg.vertex_credentials = vertex_key_path;
+	cfg.vertex_location = "us-central1";
+	cfg.vertex_url = strdup(arena_printf(A, "http://127.0.0.1:%d/vertex/v1", fake_port));
+	cfg.vertex_storage_url = strdup(arena_printf(A, "http://127.0.0.1:%d/storage", fake_port));
 	return 0;
 }
 
@@ -105,6 +118,9 @@ int stop_fake(void **state)
 	http_client_free(H);
 	arena_free(A);
 	rmdir(media);
+	unlink(vertex_key_path);
+	free(cfg.vertex_url);
+	free(cfg.vertex_storage_url);
 	return 0;
 }
 

@@ -3,9 +3,10 @@
  * share (adapters_fake.c: video, adapters_media.c: image, speech, avatar):
  * the fake started on 127.0.0.1 port 0 with every vendor's test key in the
  * environment (DOITONG_FAKE_<VENDOR>, the aggregators' DOITONG_FAL_KEY and
- * DOITONG_REPLICATE_KEY with their URLs), a real outbound client, a
- * temporary media directory, and the fake's control API. Include after
- * cmocka.h.
+ * DOITONG_REPLICATE_KEY with their URLs; Vertex AI: the fake's service
+ * account key in a temporary file and its API and storage URLs in cfg), a
+ * real outbound client, a temporary media directory, and the fake's
+ * control API. Include after cmocka.h.
  */
 #ifndef DOITONG_TEST_FAKE_FIXTURE_H
 #define DOITONG_TEST_FAKE_FIXTURE_H

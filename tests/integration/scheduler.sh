@@ -9,7 +9,10 @@
 #  3. a provider answering 503 trips its circuit breaker: auto-selected jobs
 #     fall back and complete on the next provider, providers shows it
 #     unavailable, naming it gives PROVIDER_UNAVAILABLE, auto-selection skips
-#     it; after the cool-down a successful (half-open) job closes it.
+#     it; after the cool-down a successful (half-open) job closes it;
+#  4. Veo routed through Google Vertex AI (route vertex): the scheduler signs
+#     in with the fake's service-account key file (OAuth2 token), submits,
+#     polls fetchPredictOperation and stores the inline video, probed.
 # The stack's own scheduler is stopped meanwhile (these need to know who
 # runs what) and the catalog rows touched are restored at exit.
 set -euo pipefail
@@ -30,7 +33,7 @@ PIDS=()
 saved=it_scheduler_providers_$$
 cleanup() {
 	((${#PIDS[@]})) && kill -9 "${PIDS[@]}" 2>/dev/null
-	psql_q "UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url,
+	psql_q "UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url, route = s.route,
 	          breaker_cooldown_s = s.breaker_cooldown_s, failure_streak = 0, breaker_open_until = NULL,
 	          breaker_trips = 0
 	          FROM public.$saved s WHERE s.id = p.id; DROP TABLE IF EXISTS public.$saved" >/dev/null 2>&1 || true
@@ -42,7 +45,7 @@ it_fake_upstream --luma-key k-luma --runway-key k-runway --kling-access ak-test 
 PIDS+=("$FAKE_PID")
 fake=$FAKE
 
-psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, breaker_cooldown_s FROM internal.providers;
+psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, route, breaker_cooldown_s FROM internal.providers;
         UPDATE internal.providers SET base_url = '$fake/dream-machine/v1' WHERE id = 'luma';
         UPDATE internal.providers SET base_url = '$fake' WHERE id IN ('runway', 'kling');
         UPDATE internal.providers SET failure_streak = 0, breaker_open_until = NULL, breaker_trips = 0,
@@ -188,5 +191,48 @@ else
 fi
 assert_eq "and the breaker is closed again" "0|" \
 	"$(psql_q "SELECT failure_streak || '|' || coalesce(breaker_open_until::text, '') FROM internal.providers WHERE id = 'kling'")"
+
+# --- 4. Veo through Vertex AI ------------------------------------------------------------
+# Only a scheduler with the Vertex AI settings may claim the job: stop the others
+# (PIDS[0] is the fake).
+for p in "${PIDS[@]:1}"; do
+	kill "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+done
+fake_ctl POST reset >/dev/null
+fake_ctl POST script '{"provider":"vertex","pollsUntilDone":2}' >/dev/null
+vertex_key=$IT_TMP/vertex-key.json
+fake_ctl GET vertex-key >"$vertex_key"
+it_admin providers route veo vertex >/dev/null || it_abort "providers route veo vertex failed"
+assert_eq "doitong-admin providers list shows veo routed through vertex" vertex \
+	"$(it_admin providers list | awk '$1 == "veo" { print $5 }')"
+psql_q "UPDATE internal.providers SET enabled = true, failure_streak = 0, breaker_open_until = NULL WHERE id = 'veo'" >/dev/null
+SCHED_ENV+=(DOITONG_VERTEX_CREDENTIALS="$vertex_key" DOITONG_VERTEX_URL="$fake/vertex/v1"
+	DOITONG_VERTEX_LOCATION=us-central1 DOITONG_VEO_KEY=)
+start_scheduler v
+generate '{"type":"VIDEO","provider":"veo","input":{"text":"a fox on vertex"},"options":{"duration":"6"}}'
+vid=$GEN_ID
+if wait_for 60 "SELECT status = 'COMPLETED' FROM internal.generations WHERE id = '$vid'"; then
+	pass "a veo job routed through Vertex AI completes"
+else
+	fail "a veo job routed through Vertex AI completes ($(psql_q "SELECT status || ' ' || coalesce(error_message, '') FROM internal.generations WHERE id = '$vid'"))"
+fi
+stats=$(fake_ctl GET stats)
+assert_eq "one token, one Vertex submit, no Gemini call" "1|1|0" \
+	"$(jq -r '"\(.tokens)|\(.submissions.vertex)|\(.submissions.veo)"' <<<"$stats")"
+assert_eq "the submit went to predictLongRunning with the token" \
+	"/vertex/v1/projects/fake-project/locations/us-central1/publishers/google/models/veo-3.0-generate-001:predictLongRunning Bearer <redacted> 6" \
+	"$(jq -r '[.requests[] | select(.path | endswith(":predictLongRunning"))][0] | "\(.path) \(.headers.authorization) \(.body.parameters.durationSeconds)"' <<<"$stats")"
+assert_eq "the result is stored with metadata read from the file" "320x180 mp4" \
+	"$(psql_q "SELECT (metadata->>'width') || 'x' || (metadata->>'height') || ' ' || (metadata->>'format') FROM internal.generations WHERE id = '$vid'")"
+media=$(psql_q "SELECT regexp_replace(url, '^.*/', '') FROM internal.generations WHERE id = '$vid'")
+if [[ -n $media ]] && cmp -s "$media_dir/$media" "$DOITONG_SRC_DIR/share/samples/sample-video.mp4"; then
+	pass "the inline video was decoded byte for byte into the media directory"
+else
+	fail "the inline video was decoded byte for byte into the media directory ($media)"
+fi
+assert_eq "the attempt records the operation name" t \
+	"$(psql_q "SELECT bool_and(upstream_task_id LIKE 'projects/fake-project/locations/us-central1/publishers/google/models/veo-3.0-generate-001/operations/%') FROM internal.generation_attempts WHERE generation_id = '$vid'")"
+kill "$SCHED_PID" 2>/dev/null || true
 
 it_finish

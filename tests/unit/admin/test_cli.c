@@ -93,6 +93,10 @@ static void spec_lines_parse(void **state)
 	assert_int_equal(parse("providers disable kling", &a), 0);
 	assert_int_equal(a.command, ADMIN_PROVIDERS_DISABLE);
 	assert_string_equal(a.arg[0], "kling");
+	assert_int_equal(parse("providers route veo vertex", &a), 0);
+	assert_int_equal(a.command, ADMIN_PROVIDERS_ROUTE);
+	assert_string_equal(a.arg[0], "veo");
+	assert_string_equal(a.arg[1], "vertex");
 
 	assert_int_equal(parse("stats", &a), 0);
 	assert_int_equal(a.command, ADMIN_STATS);
@@ -151,6 +155,8 @@ static void usage_errors_are_exit_2(void **state)
 		{ "credits ledger", "missing argument" },
 		{ "providers", "missing subcommand" },
 		{ "providers enable", "missing argument" },
+		{ "providers route veo", "missing argument" },
+		{ "providers route veo fal extra", "unexpected argument" },
 		{ "providers list extra", "unexpected argument" },
 		{ "stats now", "unexpected argument" },
 		{ "migrate --force", "unknown option" },

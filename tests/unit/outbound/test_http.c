@@ -410,6 +410,117 @@ static void redirect_not_followed(void **state)
 	assert_true(strncmp(f->srv->req[0].head, "GET /start ", 11) == 0);
 }
 
+/* A second server answering 200 with body, for redirect targets. */
+static struct server *target_server(const char *body)
+{
+	size_t len = 0;
+	char *r = response_with("200 OK", "Content-Type: video/mp4\r\n", body, strlen(body), &len);
+	return server_start(ACT_RESPOND, r, len);
+}
+
+/* Followed to another origin ("localhost" is another host than
+ * "127.0.0.1"): the body is the target's and the key stayed behind. */
+static void redirect_followed_without_key(void **state)
+{
+	struct fixture *f = *state;
+	struct server *to = target_server("the video");
+	char loc[160];
+	snprintf(loc, sizeof loc, "Location: http://localhost:%d/file.mp4?sig=1\r\n", to->port);
+	serve_canned(f, ACT_RESPOND, "302 Found", loc, "moved", 5, "/v1beta/files/x:download");
+	const char *keyed[] = {"x-goog-api-key: sekret", "Accept: */*", NULL};
+	struct http_request req = base_request(f->url);
+	req.headers = keyed;
+	req.max_redirects = 3;
+	struct http_response resp;
+	assert_int_equal(http_request(f->client, f->arena, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.body, "the video");
+	assert_int_equal(resp.redirects, 1);
+	assert_null(resp.location);
+	server_stop(f->srv);
+	server_stop(to);
+	assert_int_equal(f->srv->nreq, 1);
+	assert_non_null(strstr(f->srv->req[0].head, "\r\nx-goog-api-key: sekret\r\n"));
+	assert_int_equal(to->nreq, 1);
+	assert_true(strncmp(to->req[0].head, "GET /file.mp4?sig=1 ", 20) == 0);
+	assert_null(strcasestr(to->req[0].head, "x-goog-api-key"));
+	assert_null(strstr(to->req[0].head, "sekret"));
+	server_free(to);
+}
+
+/* Same origin: headers kept on every hop; the chain stops at the limit
+ * and the last 3xx is the answer. */
+static void redirect_limit_same_origin(void **state)
+{
+	struct fixture *f = *state;
+	serve_canned(f, ACT_RESPOND, "302 Found", "Location: /again\r\n", "", 0, "/start");
+	const char *keyed[] = {"Authorization: Bearer k", NULL};
+	struct http_request req = base_request(f->url);
+	req.headers = keyed;
+	req.max_redirects = 2;
+	struct http_response resp;
+	assert_int_equal(http_request(f->client, f->arena, &req, &resp), 0);
+	assert_int_equal(resp.status, 302);
+	assert_int_equal(resp.redirects, 2);
+	assert_non_null(resp.location);
+	assert_non_null(strstr(resp.location, "/again"));
+	server_stop(f->srv);
+	assert_int_equal(f->srv->nreq, 3);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(strstr(f->srv->req[i].head, "\r\nAuthorization: Bearer k\r\n"));
+	assert_true(strncmp(f->srv->req[2].head, "GET /again ", 11) == 0);
+}
+
+/* Every hop passes the guard again: a redirect to a private or metadata
+ * address is refused before connecting, as a first URL would be. */
+static void redirect_guarded_each_hop(void **state)
+{
+	struct fixture *f = *state;
+	serve_canned(f, ACT_RESPOND, "302 Found", "Location: http://169.254.169.254/latest/meta-data\r\n",
+		     "", 0, "/start");
+	struct http_request req = base_request(f->url);
+	req.max_redirects = 3;
+	struct http_response resp;
+	assert_int_equal(http_request(f->client, f->arena, &req, &resp), -1);
+	assert_int_equal(resp.fail, HTTP_FAIL_URL);
+	assert_non_null(strstr(resp.error, "URL refused"));
+	server_stop(f->srv);
+	assert_int_equal(f->srv->nreq, 1);
+}
+
+/* 303 after a POST continues as a GET without the body; a file download
+ * keeps only the final body. */
+static void redirect_303_and_saved_body(void **state)
+{
+	struct fixture *f = *state;
+	struct server *to = target_server("final");
+	char loc[160];
+	snprintf(loc, sizeof loc, "Location: http://127.0.0.1:%d/result\r\n", to->port);
+	serve_canned(f, ACT_RESPOND, "303 See Other", loc, "a long redirect body", 20, "/submit");
+	char path[] = "/tmp/doitong-test-http-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	struct http_request req = base_request(f->url);
+	req.method = "POST";
+	req.body = "{\"a\":1}";
+	req.body_len = 7;
+	req.save_fd = fd;
+	req.max_redirects = 1;
+	struct http_response resp;
+	assert_int_equal(http_request(f->client, f->arena, &req, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	char back[64] = "";
+	assert_int_equal(pread(fd, back, sizeof back - 1, 0), 5);
+	assert_string_equal(back, "final");
+	close(fd);
+	server_stop(to);
+	assert_int_equal(to->nreq, 1);
+	assert_true(strncmp(to->req[0].head, "GET /result ", 12) == 0);
+	assert_int_equal(to->req[0].body_len, 0);
+	server_free(to);
+}
+
 /* ---- the size cap ------------------------------------------------------ */
 
 static char *pattern(size_t n)
@@ -928,6 +1039,10 @@ int main(void)
 		T(body_with_nul_and_no_type),
 		T(retry_after),
 		T(redirect_not_followed),
+		T(redirect_followed_without_key),
+		T(redirect_limit_same_origin),
+		T(redirect_guarded_each_hop),
+		T(redirect_303_and_saved_body),
 		T(too_large_declared),
 		T(too_large_streamed),
 		T(exactly_at_cap),
