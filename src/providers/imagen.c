@@ -11,13 +11,18 @@
  * by the safety filter comes back with raiFilteredReason instead of bytes,
  * or no prediction at all: moderation, as is a 400 naming Responsible AI.
  * Other errors are Google RPC errors (task_google_error). Base .../v1beta.
+ *
+ * Vertex AI (route vertex, task_api_imagen_vertex): POST
+ * {models URL}/{model}:predict with the service account's Bearer token
+ * (task_vertex_creds), the same body and answer; Vertex also takes seed,
+ * negativePrompt and enhancePrompt, which the Gemini API refuses.
  */
 #include <string.h>
 
 #include "providers/task_api.h"
 
-static bool imagen_submit(const struct job *job, struct arena *a, struct task_call *call,
-			  const char **why)
+static bool imagen_build(const struct job *job, bool vertex, struct arena *a,
+			 struct task_call *call, const char **why)
 {
 	const char *model = job->upstream_model && *job->upstream_model ? job->upstream_model
 									  : "imagen-4.0-generate-001";
@@ -48,13 +53,36 @@ static bool imagen_submit(const struct job *job, struct arena *a, struct task_ca
 										: "image/png"));
 		json_object_set_new(par, "outputOptions", oo);
 	}
+	if (vertex) {
+		json_t *o = json_object_get(job->options, "seed");
+		if (json_is_integer(o))
+			json_object_set(par, "seed", o);
+		if ((v = task_option_text(job, "negativePrompt", a)) && *v)
+			json_object_set_new(par, "negativePrompt", json_string(v));
+		o = json_object_get(job->options, "enhancePrompt");
+		if (json_is_boolean(o))
+			json_object_set(par, "enhancePrompt", o);
+	}
 	json_t *b = json_object();
 	json_object_set_new(b, "instances", instances);
 	json_object_set_new(b, "parameters", par);
 	call->method = "POST";
-	call->path = arena_printf(a, "/models/%s:predict", model);
+	/* Gemini: {base}/models/{m}; Vertex's base already ends in .../models. */
+	call->path = arena_printf(a, vertex ? "/%s:predict" : "/models/%s:predict", model);
 	call->body = task_json_body(a, b);
 	return true;
+}
+
+static bool imagen_submit(const struct job *job, struct arena *a, struct task_call *call,
+			  const char **why)
+{
+	return imagen_build(job, false, a, call, why);
+}
+
+static bool imagen_vertex_submit(const struct job *job, struct arena *a, struct task_call *call,
+				 const char **why)
+{
+	return imagen_build(job, true, a, call, why);
 }
 
 static void imagen_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
@@ -88,4 +116,19 @@ const struct task_api task_api_imagen = {
 	.refine = imagen_refine,
 	.sync = TASK_SYNC_JSON,
 	.data_path = "predictions.0.bytesBase64Encoded",
+	.vertex = &task_api_imagen_vertex,
+};
+
+const struct task_api task_api_imagen_vertex = {
+	.name = "imagen",
+	.label = "Imagen (Vertex AI)",
+	.route = TASK_ROUTE_VERTEX,
+	.error_message_path = "error.message",
+	.progress_scale = 1,
+	.auth = task_auth_bearer,
+	.build_submit = imagen_vertex_submit,
+	.refine = imagen_refine,
+	.sync = TASK_SYNC_JSON,
+	.data_path = "predictions.0.bytesBase64Encoded",
+	.creds = task_vertex_creds,
 };

@@ -339,6 +339,11 @@ const struct task_api *task_route_api(const struct task_api *direct, const struc
  * path, else NULL. */
 const char *task_route_model(const struct task_api *api, const struct job *job);
 
+/* Vertex AI credentials (task_creds_fn): the service account's OAuth2
+ * token and the project's publishers/google/models base URL (Veo, Imagen). */
+bool task_vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
+		       enum provider_fault *fault, const char **why);
+
 /* BytePlus Ark errors {"error": {"code", "message"}} (Seedance, Seedream):
  * codes naming sensitive content are moderation, RateLimit* throttles. */
 void task_ark_refine(json_t *root, long http_status, struct arena *a, struct task_view *v);
@@ -365,6 +370,7 @@ extern const struct task_api task_api_seedance;
 extern const struct task_api task_api_vidu;
 extern const struct task_api task_api_bfl;
 extern const struct task_api task_api_imagen;
+extern const struct task_api task_api_imagen_vertex;
 extern const struct task_api task_api_seedream;
 extern const struct task_api task_api_elevenlabs;
 extern const struct task_api task_api_heygen;

@@ -324,8 +324,8 @@ static bool vertex_poll(const struct job *job, const char *name, struct arena *a
 	return true;
 }
 
-static bool vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
-			 enum provider_fault *fault, const char **why)
+bool task_vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
+		       enum provider_fault *fault, const char **why)
 {
 	const char *project = NULL;
 	if (!vertex_access_token(ctx, key, &project, fault, why))
@@ -360,7 +360,7 @@ const struct task_api task_api_veo_vertex = {
 	.refine = vertex_refine,
 	.slash_ids = true,
 	.download_auth = true,
-	.creds = vertex_creds,
+	.creds = task_vertex_creds,
 	.result_url = vertex_result_url,
 	.max_answer_bytes = VERTEX_ANSWER_MAX,
 };

@@ -44,6 +44,7 @@
 //                                                    account key (GET /_fake/vertex-key)
 //   POST   /vertex/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:predictLongRunning
 //   POST   /vertex/v1/.../models/{m}:fetchPredictOperation {"operationName"}
+//   POST   /vertex/v1/.../models/{m}:predict         Imagen on Vertex (synchronous, scripted as imagen)
 //                                                    Veo on Vertex AI: Bearer <issued token>,
 //                                                    response.videos[0].bytesBase64Encoded (or
 //                                                    gcsUri with "result":"gcs")
@@ -559,8 +560,9 @@ function validate(provider, family, b) {
 	} else if (provider === 'imagen') {
 		if (!Array.isArray(b.instances) || b.instances.length !== 1 || typeof b.instances[0].prompt !== 'string') return 'instances[0].prompt is required';
 		const par = b.parameters ?? {};
-		for (const k of ['negativePrompt', 'seed', 'addWatermark', 'enhancePrompt'])
-			if (par[k] !== undefined) return `${k} parameter is not supported in Gemini API.`;
+		if (!family.startsWith('projects/'))   // Vertex AI takes them
+			for (const k of ['negativePrompt', 'seed', 'addWatermark', 'enhancePrompt'])
+				if (par[k] !== undefined) return `${k} parameter is not supported in Gemini API.`;
 		if (par.sampleCount !== undefined && !(par.sampleCount >= 1 && par.sampleCount <= 4)) return 'sampleCount must be 1 to 4';
 		if (par.aspectRatio !== undefined && !['1:1', '3:4', '4:3', '9:16', '16:9'].includes(par.aspectRatio)) return 'aspectRatio is invalid';
 		if (par.sampleImageSize !== undefined && (!['1K', '2K'].includes(par.sampleImageSize) || family.includes('fast'))) return 'sampleImageSize is invalid';
@@ -1273,6 +1275,9 @@ function route(req, res, body, raw) {
 		const base = '^/vertex/v1/(projects/[a-z0-9-]+/locations/[a-z0-9-]+/publishers/google/models/[a-z0-9.-]+)';
 		if (req.method === 'POST' && (m = new RegExp(`${base}:predictLongRunning$`).exec(p)))
 			return submit('vertex', m[1], req, res, body);
+		// Imagen on Vertex: synchronous like the Gemini API's (scripted as imagen)
+		if (req.method === 'POST' && (m = new RegExp(`${base}:predict$`).exec(p)))
+			return submit('imagen', m[1], req, res, body);
 		if (req.method === 'POST' && (m = new RegExp(`${base}:fetchPredictOperation$`).exec(p))) {
 			const name = body?.operationName;
 			if (typeof name !== 'string') {

@@ -42,6 +42,7 @@ struct media_case {
 	double duration;
 	const char *auth;        /* header name the fake saw, lower case */
 	const char *path;        /* of the submit, NULL: not checked */
+	const char *seen;        /* the fake's request log names it so (NULL: fake) */
 };
 
 #define SEED_IMAGE "{\"text\":\"Photorealistic portrait in Rembrandt style\"}"
@@ -53,37 +54,42 @@ struct media_case {
 static const struct media_case cases[] = {
 	{ "flux-ultra (seed)", "bfl", "flux-ultra", "IMAGE", "flux-pro-1.1-ultra", "", SEED_IMAGE,
 	  "{\"aspectRatio\":\"16:9\",\"quality\":\"ultra\",\"seed\":42}", NULL, NULL,
-	  "jpeg", SAMPLE_JPG, 320, 240, 0, "x-key", "/v1/flux-pro-1.1-ultra" },
+	  "jpeg", SAMPLE_JPG, 320, 240, 0, "x-key", "/v1/flux-pro-1.1-ultra", NULL },
 	{ "flux-kontext edit", "bfl", "flux-kontext", "IMAGE", "flux-kontext-max", "",
 	  "{\"text\":\"make it snow\",\"image\":\"https://img.example/a.jpg\"}", "{\"outputFormat\":\"png\"}",
-	  NULL, NULL, "png", SAMPLE_PNG, 256, 144, 0, "x-key", "/v1/flux-kontext-max" },
+	  NULL, NULL, "png", SAMPLE_PNG, 256, 144, 0, "x-key", "/v1/flux-kontext-max", NULL },
 	{ "flux-dev", "bfl", "flux-dev", "IMAGE", "flux-dev", "", "{\"text\":\"a fox\"}",
 	  "{\"aspectRatio\":\"4:3\",\"steps\":28,\"safetyTolerance\":2,\"outputFormat\":\"jpeg\"}", NULL, NULL,
-	  "jpeg", SAMPLE_JPG, 320, 240, 0, "x-key", "/v1/flux-dev" },
+	  "jpeg", SAMPLE_JPG, 320, 240, 0, "x-key", "/v1/flux-dev", NULL },
 	{ "imagen", "imagen", "imagen", "IMAGE", "imagen-4.0-generate-001", "/v1beta",
 	  "{\"text\":\"a lighthouse\"}", "{\"aspectRatio\":\"16:9\",\"imageSize\":\"2K\"}", NULL, NULL,
-	  "png", SAMPLE_PNG, 256, 144, 0, "x-goog-api-key", "/v1beta/models/imagen-4.0-generate-001:predict" },
+	  "png", SAMPLE_PNG, 256, 144, 0, "x-goog-api-key", "/v1beta/models/imagen-4.0-generate-001:predict", NULL },
 	{ "seedream url", "seedream", "seedream", "IMAGE", "seedream-4-0-250828", "/api/v3",
 	  "{\"text\":\"a temple\"}", "{\"size\":\"2K\",\"aspectRatio\":\"16:9\",\"style\":\"ink_wash\"}", NULL, NULL,
-	  "jpeg", SAMPLE_JPG, 320, 240, 0, "authorization", "/api/v3/images/generations" },
+	  "jpeg", SAMPLE_JPG, 320, 240, 0, "authorization", "/api/v3/images/generations", NULL },
 	{ "elevenlabs (seed)", "elevenlabs", "elevenlabs", "AUDIO", "eleven_multilingual_v2", "",
 	  "{\"text\":\"Welcome to the future of artificial intelligence\"}",
 	  "{\"voice\":\"rachel\",\"emotion\":\"excited\",\"speed\":1.0}", NULL, NULL,
 	  "mp3", SAMPLE_MP3, 0, 0, 1.071, "xi-api-key",
-	  "/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM?output_format=mp3_44100_128" },
+	  "/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM?output_format=mp3_44100_128", NULL },
 	{ "heygen (seed)", "heygen", "heygen", "AVATAR", "v2", "",
 	  "{\"text\":\"Hello, I'm your AI assistant\",\"voice\":\"professional_female\"}",
 	  "{\"avatarId\":\"kate\",\"background\":\"modern_office\",\"gesture\":\"friendly\"}", NULL, NULL,
-	  "mp4", SAMPLE_MP4, 320, 180, 2.0, "x-api-key", "/v2/video/generate" },
+	  "mp4", SAMPLE_MP4, 320, 180, 2.0, "x-api-key", "/v2/video/generate", NULL },
 	{ "flux-krea on fal", "fal", "flux-krea", "IMAGE", "flux-krea-dev", "", "{\"text\":\"a cat\"}",
 	  "{\"quality\":\"fast\",\"aspectRatio\":\"1:1\"}", "fal", "fal-ai/flux/krea",
-	  "png", SAMPLE_PNG, 256, 144, 0, "authorization", "/fal-ai/flux/krea" },
+	  "png", SAMPLE_PNG, 256, 144, 0, "authorization", "/fal-ai/flux/krea", NULL },
 	{ "elevenlabs on fal", "fal", "elevenlabs", "AUDIO", "eleven_multilingual_v2", "", "{\"text\":\"hello\"}",
 	  "{\"voice\":\"rachel\"}", "fal", "fal-ai/elevenlabs/tts/multilingual-v2",
-	  "mp3", SAMPLE_MP3, 0, 0, 1.071, "authorization", "/fal-ai/elevenlabs/tts/multilingual-v2" },
+	  "mp3", SAMPLE_MP3, 0, 0, 1.071, "authorization", "/fal-ai/elevenlabs/tts/multilingual-v2", NULL },
 	{ "flux-ultra on Replicate", "replicate", "flux-ultra", "IMAGE", "flux-pro-1.1-ultra", "", SEED_IMAGE,
 	  "{\"aspectRatio\":\"16:9\"}", "replicate", "black-forest-labs/flux-1.1-pro-ultra",
-	  "png", SAMPLE_PNG, 256, 144, 0, "authorization", "/v1/models/black-forest-labs/flux-1.1-pro-ultra/predictions" },
+	  "png", SAMPLE_PNG, 256, 144, 0, "authorization", "/v1/models/black-forest-labs/flux-1.1-pro-ultra/predictions", NULL },
+	{ "imagen on Vertex AI", "imagen", "imagen", "IMAGE", "imagen-4.0-generate-001", "",
+	  "{\"text\":\"a lighthouse\"}", "{\"aspectRatio\":\"16:9\",\"seed\":42}", "vertex", NULL,
+	  "png", SAMPLE_PNG, 256, 144, 0, "authorization",
+	  "/vertex/v1/projects/fake-project/locations/us-central1/publishers/google/models/imagen-4.0-generate-001:predict",
+	  "vertex" },
 };
 
 static const char *key_env_of(const char *fake)
@@ -97,9 +103,10 @@ static const char *key_env_of(const char *fake)
  * is never read). */
 static void job_of(const struct media_case *c, const char *id, const char *key_env, struct job *job)
 {
-	const char *route = c->route ? arena_printf(A, ",\"route\":\"%s\",\"%s\":\"%s\"", c->route,
-						    !strcmp(c->route, "fal") ? "falModel" : "replicateModel",
-						    c->route_model) : "";
+	const char *route = !c->route ? ""
+			    : !c->route_model ? arena_printf(A, ",\"route\":\"%s\"", c->route)
+			    : arena_printf(A, ",\"route\":\"%s\",\"%s\":\"%s\"", c->route,
+					   !strcmp(c->route, "fal") ? "falModel" : "replicateModel", c->route_model);
 	const char *text = arena_printf(
 		A, "{\"id\":\"%s\",\"type\":\"%s\",\"provider\":\"%s\",\"adapter\":\"%s\",\"upstreamModel\":\"%s\","
 		   "\"baseUrl\":\"http://127.0.0.1:%d%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\",\"pollInterval\":1,"
@@ -135,12 +142,14 @@ static long long size_of(const char *path)
 	return (long long)st.st_size;
 }
 
+/* The first request the fake logged for provider (Vertex's token calls aside). */
 static json_t *first_request(const char *fake)
 {
 	json_t *r, *reqs = json_object_get(stats(), "requests");
 	size_t i;
 	json_array_foreach(reqs, i, r)
-		if (!strcmp(json_string_value(json_object_get(r, "provider")), fake))
+		if (!strcmp(json_string_value(json_object_get(r, "provider")), fake) &&
+		    strncmp(json_string_value(json_object_get(r, "path")), "/token", 6))
 			return r;
 	fail_msg("the fake saw no %s request", fake);
 	return NULL;
@@ -173,7 +182,7 @@ static void stored_results(void **state)
 			assert_true(json_real_value(json_object_get(m, "duration")) == c->duration);
 		else
 			assert_null(json_object_get(m, "duration"));
-		json_t *r = first_request(c->fake);
+		json_t *r = first_request(c->seen ? c->seen : c->fake);
 		assert_string_equal(json_string_value(json_object_get(r, "method")), "POST");
 		if (c->path)
 			assert_string_equal(json_string_value(json_object_get(r, "path")), c->path);
@@ -244,6 +253,20 @@ static void request_shapes(void **state)
 	assert_int_equal(o.kind, PROVIDER_COMPLETED);
 	assert_int_equal(size_of(o.path), size_of(SAMPLE_JPG));
 	assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 1);  /* no download */
+	unlink(o.path);
+
+	/* Imagen on Vertex AI: the service account's token, the seed Vertex takes */
+	script("{\"provider\":\"all\"}");
+	const struct media_case *vx = &cases[ARRAY_LEN(cases) - 1];
+	job_of(vx, "gen_shape_vx", "DOITONG_FAKE_NONE", &job);
+	run(&job, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	r = first_request("vertex");
+	assert_int_equal(strncmp(json_string_value(json_object_get(json_object_get(r, "headers"), "authorization")),
+				 "Bearer", 6), 0);
+	b = json_object_get(r, "body");
+	assert_string_equal(json_string_value(task_json_path(b, "instances.0.prompt")), "a lighthouse");
+	assert_int_equal(json_integer_value(task_json_path(b, "parameters.seed")), 42);
 	unlink(o.path);
 	assert_true(media_empty());
 }

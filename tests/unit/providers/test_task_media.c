@@ -196,9 +196,24 @@ static void imagen_sync(void **state)
 	media_job("IMAGE", "imagen", "imagen-4.0-fast-generate-001", "{\"text\":\"x\"}", "{\"imageSize\":\"2K\"}", &job);
 	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
 	assert_null(task_json_path(body_of(&call), "parameters.sampleImageSize"));
-	/* no poll: it answers synchronously */
+	/* Vertex AI: the twin descriptor, Bearer token, seed and negativePrompt allowed */
+	job_from("{\"id\":\"gen_vx\",\"type\":\"IMAGE\",\"provider\":\"imagen\",\"adapter\":\"imagen\","
+		 "\"upstreamModel\":\"imagen-4.0-ultra-generate-001\",\"route\":\"vertex\",\"input\":{\"text\":\"x\"},"
+		 "\"effectiveOptions\":{\"seed\":42,\"negativePrompt\":\"fog\"}}", &job);
+	assert_ptr_equal(task_route_api(api, &job), &task_api_imagen_vertex);
+	build(&task_api_imagen_vertex, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(call.path, "/imagen-4.0-ultra-generate-001:predict");
+	assert_true(has_header(&call, "Authorization: Bearer k"));
+	b = body_of(&call);
+	assert_int_equal(iget(b, "parameters.seed"), 42);
+	assert_string_equal(sget(b, "parameters.negativePrompt"), "fog");
+	/* the Gemini descriptor refuses a vertex-routed job (and vice versa) */
 	enum provider_fault fault;
 	const char *why = NULL;
+	assert_false(task_build(api, TASK_PHASE_SUBMIT, &job, NULL, 1, "k", 0, A, &call, &fault, &why));
+	assert_int_equal(fault, FAULT_CONFIG);
+	/* no poll: it answers synchronously */
+	media_job("IMAGE", "imagen", "imagen-4.0-generate-001", "{\"text\":\"x\"}", "{}", &job);
 	assert_false(task_build(api, TASK_PHASE_POLL, &job, "x", 1, "k", 0, A, &call, &fault, &why));
 	assert_non_null(strstr(why, "synchronously"));
 
