@@ -230,21 +230,32 @@ void store_bytes(const struct job *job, const struct provider_ctx *ctx,
 	commit(job, ctx, tmp, content_type, label, out);
 }
 
-void store_base64(const struct job *job, const struct provider_ctx *ctx, const char *b64,
-		  const char *content_type, const char *label, struct provider_outcome *out)
+bool download_base64_decode(const char *b64, size_t n, unsigned char **out, size_t *len)
 {
-	size_t n = strlen(b64);
-	unsigned char *buf = n % 4 == 0 && n <= (size_t)DOWNLOAD_MAX_BYTES ? malloc(n / 4 * 3 + 1)
-									   : NULL;
+	*out = NULL;
+	*len = 0;
+	unsigned char *buf = n % 4 == 0 && n <= (size_t)DOWNLOAD_MAX_BYTES ? malloc(n / 4 * 3 + 1) : NULL;
 	int got = buf ? EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)n) : -1;
 	if (got < 0) {
 		free(buf);
+		return false;
+	}
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	*len = (size_t)got - (n && b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
+	*out = buf;
+	return true;
+}
+
+void store_base64(const struct job *job, const struct provider_ctx *ctx, const char *b64,
+		  const char *content_type, const char *label, struct provider_outcome *out)
+{
+	unsigned char *buf;
+	size_t len;
+	if (!download_base64_decode(b64, strlen(b64), &buf, &len)) {
 		dl_fail(out, ctx, "download format", "Provider %s's result could not be stored (%s).",
 			label, "the answer's file is not valid base64");
 		return;
 	}
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	size_t len = (size_t)got - (n && b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
 	store_bytes(job, ctx, buf, len, content_type, label, out);
 	free(buf);
 }

@@ -76,4 +76,8 @@ void store_bytes(const struct job *job, const struct provider_ctx *ctx,
 void store_base64(const struct job *job, const struct provider_ctx *ctx, const char *b64,
 		  const char *content_type, const char *label, struct provider_outcome *out);
 
+/* Decodes n bytes of standard base64 into a malloc'd *out (caller frees)
+ * of *len bytes; false when it is not base64. */
+bool download_base64_decode(const char *b64, size_t n, unsigned char **out, size_t *len);
+
 #endif

@@ -43,6 +43,7 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_seedream,
 	&provider_elevenlabs,
 	&provider_heygen,
+	&provider_hedra,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

@@ -374,6 +374,7 @@ extern const struct task_api task_api_imagen_vertex;
 extern const struct task_api task_api_seedream;
 extern const struct task_api task_api_elevenlabs;
 extern const struct task_api task_api_heygen;
+extern const struct task_api task_api_hedra;
 extern const struct task_api task_api_fal;
 extern const struct task_api task_api_replicate;
 

@@ -53,5 +53,6 @@ extern const struct provider_adapter provider_imagen;
 extern const struct provider_adapter provider_seedream;
 extern const struct provider_adapter provider_elevenlabs;
 extern const struct provider_adapter provider_heygen;
+extern const struct provider_adapter provider_hedra;   /* hedra.c */
 
 #endif

@@ -14,7 +14,7 @@
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
 //        [--minimax-key K] [--wan-key K] [--veo-key K] [--seedance-key K]
 //        [--vidu-key K] [--fal-key K] [--replicate-key K] [--bfl-key K]
-//        [--imagen-key K] [--seedream-key K] [--elevenlabs-key K] [--heygen-key K]
+//        [--imagen-key K] [--seedream-key K] [--elevenlabs-key K] [--heygen-key K] [--hedra-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -65,6 +65,10 @@
 //   POST   /v1/text-to-speech/{voice_id}?output_format=   ElevenLabs (synchronous): audio/mpeg body
 //   POST   /v2/video/generate                       HeyGen submit -> {"error":null,"data":{"video_id"}}
 //   GET    /v1/video_status.get?video_id=           HeyGen status {"code":100,"data":{status,video_url}}
+//   POST   /web-app/public/assets {name,type}       Hedra asset -> {"id"}; POST .../assets/{id}/upload
+//          multipart/form-data "file" (the bytes must be of the asset's type)
+//   POST   /web-app/public/generations              Hedra submit (uploaded image + audio assets) -> {"id"}
+//   GET    /web-app/public/generations/{id}/status  Hedra status queued|processing|complete|error, url
 //   GET    /files/{name}.{mp4|png|jpg|mp3}          result files from --media and tests/fakes/media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
@@ -149,10 +153,11 @@ const opt = {
 	seedreamKey: arg('seedream-key', 'seedream-test-key'),
 	elevenlabsKey: arg('elevenlabs-key', 'elevenlabs-test-key'),
 	heygenKey: arg('heygen-key', 'heygen-test-key'),
+	hedraKey: arg('hedra-key', 'hedra-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
 const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'vertex', 'seedance', 'vidu', 'fal', 'replicate',
-	'bfl', 'imagen', 'seedream', 'elevenlabs', 'heygen'];
+	'bfl', 'imagen', 'seedream', 'elevenlabs', 'heygen', 'hedra'];
 // Upstreams that answer the submit with the result (no task to poll).
 const SYNC = ['imagen', 'seedream', 'elevenlabs'];
 // Result files: --media (the installed samples) and the fake's own.
@@ -190,6 +195,7 @@ function reset() {
 	state = {
 		scripts: Object.fromEntries(PROVIDERS.map((p) => [p, defaultScript()])),
 		tasks: new Map(),        // `${provider}:${id}` -> task
+		assets: new Map(),       // Hedra assets
 		order: [],               // kling list order
 		held: new Set(),         // sockets never answered
 		seq: 0,
@@ -357,6 +363,9 @@ function authElevenlabs(req) {
 		: [401, elevenErr('invalid_api_key', 'Invalid API key')];
 }
 const heygenErr = (code, message) => ({ error: { code, message }, data: null });
+function authHedra(req) {
+	return req.headers['x-api-key'] === opt.hedraKey ? null : [401, { detail: 'Invalid API key' }];
+}
 function authHeygen(req) {
 	return req.headers['x-api-key'] === opt.heygenKey ? null : [401, heygenErr('invalid_api_key', 'Invalid API key')];
 }
@@ -456,6 +465,13 @@ const errors = {
 		400: (why) => [422, { detail: [{ loc: ['body', 'text'], msg: why, type: 'value_error' }] }],
 		moderation: () => [400, elevenErr('content_against_policy', 'The text violates the terms of use policy.')],
 		404: () => [404, elevenErr('voice_not_found', 'A voice with that id was not found.')],
+	},
+	hedra: {
+		503: () => [503, { detail: 'Service Unavailable' }],
+		429: () => [429, { detail: 'Rate limit exceeded' }],
+		400: (why) => [422, { detail: why }],
+		moderation: () => [400, { detail: 'The content was blocked by our moderation policy.' }],
+		404: () => [404, { detail: 'Generation not found' }],
 	},
 	heygen: {
 		503: () => [503, heygenErr('internal_error', 'Internal server error')],
@@ -579,6 +595,15 @@ function validate(provider, family, b) {
 		for (const k of ['stability', 'similarity_boost', 'style'])
 			if (vs[k] !== undefined && !(vs[k] >= 0 && vs[k] <= 1)) return `voice_settings.${k}: must be 0..1`;
 		if (vs.speed !== undefined && !(vs.speed >= 0.7 && vs.speed <= 1.2)) return 'voice_settings.speed: must be 0.7..1.2';
+	} else if (provider === 'hedra') {
+		if (b.type !== 'video' || typeof b.ai_model_id !== 'string') return 'type and ai_model_id are required';
+		const img = state.assets.get(b.start_keyframe_id), aud = state.assets.get(b.audio_id);
+		if (!img || img.type !== 'image' || !img.bytes) return 'start_keyframe_id must name an uploaded image asset';
+		if (!aud || aud.type !== 'audio' || !aud.bytes) return 'audio_id must name an uploaded audio asset';
+		const gi = b.generated_video_inputs ?? {};
+		if (typeof gi.text_prompt !== 'string') return 'generated_video_inputs.text_prompt is required';
+		if (gi.resolution !== undefined && !['540p', '720p'].includes(gi.resolution)) return 'resolution must be 540p or 720p';
+		if (gi.aspect_ratio !== undefined && !['16:9', '9:16', '1:1'].includes(gi.aspect_ratio)) return 'aspect_ratio is invalid';
 	} else if (provider === 'heygen') {
 		const v = b.video_inputs?.[0];
 		if (!v || typeof v.character?.avatar_id !== 'string') return 'video_inputs[0].character.avatar_id is required';
@@ -980,6 +1005,48 @@ function bflView(req, t) {
 	}
 	return v;
 }
+function hedraView(req, t) {
+	const p = phase(t);
+	const v = { id: t.id, asset_id: null, url: null, download_url: null, error_message: null };
+	if (p === 'running') v.status = t.script.pollStatus ?? (t.polls === 0 ? 'queued' : 'processing');
+	else if (p === 'succeed') {
+		v.status = 'complete';
+		v.url = resultUrl(req, t);
+		v.download_url = v.url;
+		v.asset_id = crypto.randomUUID();
+	} else {
+		v.status = 'error';
+		v.error_message = p === 'moderation' ? 'The content was blocked by our moderation policy.' : 'Generation failed';
+	}
+	return v;
+}
+// Hedra's asset steps: create, then a multipart upload of the bytes.
+function hedraAsset(req, res, body, raw, id) {
+	if (!id) {
+		if (!['image', 'audio'].includes(body?.type) || typeof body?.name !== 'string') {
+			const [st, b] = errors.hedra[400]('name and type (image|audio) are required');
+			return send(res, st, b);
+		}
+		const a = { id: crypto.randomUUID(), name: body.name, type: body.type, bytes: 0 };
+		state.assets.set(a.id, a);
+		return send(res, 200, { id: a.id, name: a.name, type: a.type });
+	}
+	const a = state.assets.get(id);
+	if (!a) return send(res, 404, { detail: 'Asset not found' });
+	const m = /^multipart\/form-data; boundary=(\S+)$/.exec(req.headers['content-type'] ?? '');
+	const head = raw.indexOf('\r\n\r\n');
+	const disp = raw.subarray(0, Math.max(0, head)).toString();
+	const data = head >= 0 ? raw.subarray(head + 4, raw.length - (`\r\n--${m?.[1]}--\r\n`.length)) : Buffer.alloc(0);
+	const magic = a.type === 'image' ? [[0x89, 0x50], [0xff, 0xd8]] : [[0x49, 0x44], [0xff, 0xf3], [0xff, 0xfb], [0x52, 0x49]];
+	if (!m || !raw.subarray(0, m[1].length + 2).equals(Buffer.from(`--${m[1]}`)) || !/name="file"/.test(disp) ||
+	    !magic.some(([x, y]) => data[0] === x && data[1] === y)) {
+		const [st, b] = errors.hedra[400](`the upload is not a multipart "file" holding ${a.type === 'image' ? 'an image' : 'audio'}`);
+		return send(res, st, b);
+	}
+	a.bytes = data.length;
+	state.stats.uploads = (state.stats.uploads ?? 0) + 1;
+	return send(res, 200, { id: a.id, name: a.name, type: a.type, asset: { size: a.bytes } });
+}
 function heygenView(req, t) {
 	const p = phase(t);
 	const d = { id: t.id, callback_id: t.body.callback_id ?? null, created_at: Math.floor(t.created.getTime() / 1000),
@@ -1089,6 +1156,7 @@ function submit(provider, family, req, res, body) {
 	if (SYNC.includes(provider)) return syncAnswer(provider, req, res, t);
 	if (provider === 'bfl') return send(res, 200, { id: t.id, polling_url: `${baseUrl(req)}/v1/get_result?id=${t.id}`, cost: 4, input_mp: 0, output_mp: 1 });
 	if (provider === 'heygen') return send(res, 200, { error: null, data: { video_id: t.id } });
+	if (provider === 'hedra') return send(res, 200, { id: t.id, asset_id: null, status: 'queued' });
 	if (provider === 'luma') return send(res, 201, lumaView(req, t));
 	if (provider === 'runway') return send(res, 200, { id: t.id });
 	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
@@ -1202,6 +1270,7 @@ function route(req, res, body, raw) {
 	else if (p === '/api/v3/images/generations') provider = 'seedream';
 	else if (p.startsWith('/v1/text-to-speech/')) provider = 'elevenlabs';
 	else if (p === '/v2/video/generate' || p === '/v1/video_status.get') provider = 'heygen';
+	else if (p.startsWith('/web-app/public/')) provider = 'hedra';
 	else if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
@@ -1217,12 +1286,14 @@ function route(req, res, body, raw) {
 	record(provider, req, body);
 	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo, vertex: authVertex,
 		seedance: authSeedance, vidu: authVidu, fal: authFal, replicate: authReplicate, bfl: authBfl, imagen: authImagen,
-		seedream: authSeedream, elevenlabs: authElevenlabs, heygen: authHeygen };
+		seedream: authSeedream, elevenlabs: authElevenlabs, heygen: authHeygen, hedra: authHedra };
 	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
 		return send(res, denied[0], denied[1]);
 	}
+	if (provider === 'hedra' && req.method === 'POST' && (m = /^\/web-app\/public\/assets\/([^/]+)\/upload$/.exec(p)))
+		return hedraAsset(req, res, null, req.rawBody, m[1]);
 	if (body === undefined && req.method === 'POST') {
 		const [st, b] = errors[provider][400]('body is not valid JSON');
 		return send(res, st, b);
@@ -1251,6 +1322,11 @@ function route(req, res, body, raw) {
 			const [st, b] = errors.elevenlabs[404]();
 			return send(res, st, b);
 		}
+	} else if (provider === 'hedra') {
+		if (req.method === 'POST' && p === '/web-app/public/assets') return hedraAsset(req, res, body, null, null);
+		if (req.method === 'POST' && p === '/web-app/public/generations') return submit('hedra', 'video', req, res, body);
+		if (req.method === 'GET' && (m = /^\/web-app\/public\/generations\/([^/]+)\/status$/.exec(p)))
+			return task('hedra', m[1], req, res, hedraView);
 	} else if (provider === 'heygen') {
 		if (req.method === 'POST' && p === '/v2/video/generate') return submit('heygen', 'avatar', req, res, body);
 		if (req.method === 'GET' && p === '/v1/video_status.get') return task('heygen', url.searchParams.get('video_id') ?? '', req, res, heygenView);
@@ -1358,7 +1434,8 @@ const server = http.createServer((req, res) => {
 	const chunks = [];
 	req.on('data', (c) => chunks.push(c));
 	req.on('end', () => {
-		const raw = Buffer.concat(chunks).toString();
+		req.rawBody = Buffer.concat(chunks);
+		const raw = req.rawBody.toString();
 		let body = null;
 		if (raw.length) {
 			try {

@@ -5,7 +5,8 @@
  * result.sample downloaded in the same poll), Imagen and Seedream
  * (synchronous: base64 decoded, or the URL downloaded), ElevenLabs (the
  * answer body is the MP3, streamed into media_dir), HeyGen (avatar video
- * polled), and images and speech through fal and Replicate. Each stored
+ * polled), Hedra (portrait and audio fetched, uploaded as assets, then the
+ * generation polled), Imagen on Vertex AI, and images and speech through fal and Replicate. Each stored
  * file's metadata is read from the file; the request shapes the fake
  * recorded are checked (auth header, path, the seed page's options mapped);
  * every failure kind: moderation, 4xx, 429, 5xx, hang, malformed, expired
@@ -85,6 +86,10 @@ static const struct media_case cases[] = {
 	{ "flux-ultra on Replicate", "replicate", "flux-ultra", "IMAGE", "flux-pro-1.1-ultra", "", SEED_IMAGE,
 	  "{\"aspectRatio\":\"16:9\"}", "replicate", "black-forest-labs/flux-1.1-pro-ultra",
 	  "png", SAMPLE_PNG, 256, 144, 0, "authorization", "/v1/models/black-forest-labs/flux-1.1-pro-ultra/predictions", NULL },
+	{ "hedra", "hedra", "hedra", "AVATAR", "d1dd37a3-e39a-4854-a298-6510289f9cf2", "/web-app/public",
+	  "{\"text\":\"a calm portrait\",\"image\":\"FAKE/files/sample-image.png\","
+	  "\"audio\":\"FAKE/files/sample-speech.mp3\"}", "{\"resolution\":\"720p\",\"aspectRatio\":\"1:1\",\"seed\":3}",
+	  NULL, NULL, "mp4", SAMPLE_MP4, 320, 180, 2.0, "x-api-key", "/web-app/public/assets", NULL },
 	{ "imagen on Vertex AI", "imagen", "imagen", "IMAGE", "imagen-4.0-generate-001", "",
 	  "{\"text\":\"a lighthouse\"}", "{\"aspectRatio\":\"16:9\",\"seed\":42}", "vertex", NULL,
 	  "png", SAMPLE_PNG, 256, 144, 0, "authorization",
@@ -96,11 +101,24 @@ static const char *key_env_of(const char *fake)
 {
 	return !strcmp(fake, "bfl") ? "DOITONG_FAKE_BFL" : !strcmp(fake, "imagen") ? "DOITONG_FAKE_IMAGEN"
 	       : !strcmp(fake, "seedream") ? "DOITONG_FAKE_SEEDREAM"
-	       : !strcmp(fake, "elevenlabs") ? "DOITONG_FAKE_ELEVENLABS" : "DOITONG_FAKE_HEYGEN";
+	       : !strcmp(fake, "elevenlabs") ? "DOITONG_FAKE_ELEVENLABS"
+	       : !strcmp(fake, "hedra") ? "DOITONG_FAKE_HEDRA" : "DOITONG_FAKE_HEYGEN";
 }
 
 /* The claimed job of case c, id `id`, key variable key_env (a routed job's
  * is never read). */
+/* s with every "FAKE/" replaced by the fake's base URL and a slash. */
+static const char *on_fake(const char *s)
+{
+	const char *base = arena_printf(A, "http://127.0.0.1:%d/", fake_port), *hit;
+	const char *out = "";
+	while ((hit = strstr(s, "FAKE/"))) {
+		out = arena_printf(A, "%s%.*s%s", out, (int)(hit - s), s, base);
+		s = hit + 5;
+	}
+	return arena_printf(A, "%s%s", out, s);
+}
+
 static void job_of(const struct media_case *c, const char *id, const char *key_env, struct job *job)
 {
 	const char *route = !c->route ? ""
@@ -111,7 +129,7 @@ static void job_of(const struct media_case *c, const char *id, const char *key_e
 		A, "{\"id\":\"%s\",\"type\":\"%s\",\"provider\":\"%s\",\"adapter\":\"%s\",\"upstreamModel\":\"%s\","
 		   "\"baseUrl\":\"http://127.0.0.1:%d%s\",\"keyEnv\":\"%s\",\"status\":\"PENDING\",\"pollInterval\":1,"
 		   "\"input\":%s,\"effectiveOptions\":%s%s}",
-		id, c->type, c->adapter, c->adapter, c->model, fake_port, c->base, key_env, c->input, c->options,
+		id, c->type, c->adapter, c->adapter, c->model, fake_port, c->base, key_env, on_fake(c->input), c->options,
 		route);
 	json_t *j = json_loads(text, 0, NULL);
 	assert_non_null(j);
@@ -255,6 +273,54 @@ static void request_shapes(void **state)
 	assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 1);  /* no download */
 	unlink(o.path);
 
+	/* Hedra: two assets created and uploaded (multipart), then the generation naming them */
+	script("{\"provider\":\"all\"}");
+	job_of(&cases[10], "gen_shape_hd", "DOITONG_FAKE_HEDRA", &job);
+	run(&job, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	json_t *st = stats();
+	assert_int_equal(json_integer_value(json_object_get(st, "uploads")), 2);
+	json_t *hr;
+	size_t hi, gens = 0;
+	json_array_foreach(json_object_get(st, "requests"), hi, hr) {
+		const char *path = json_string_value(json_object_get(hr, "path"));
+		if (strstr(path, "/upload"))
+			assert_int_equal(strncmp(json_string_value(json_object_get(json_object_get(hr, "headers"),
+								      "content-type")), "multipart/form-data; boundary=", 30), 0);
+		if (!strcmp(path, "/web-app/public/generations")) {
+			gens++;
+			b = json_object_get(hr, "body");
+			assert_string_equal(json_string_value(json_object_get(b, "ai_model_id")),
+					    "d1dd37a3-e39a-4854-a298-6510289f9cf2");
+			assert_non_null(json_string_value(json_object_get(b, "start_keyframe_id")));
+			assert_non_null(json_string_value(json_object_get(b, "audio_id")));
+			assert_string_equal(json_string_value(task_json_path(b, "generated_video_inputs.text_prompt")),
+					    "a calm portrait");
+			assert_int_equal(json_integer_value(task_json_path(b, "generated_video_inputs.seed")), 3);
+		}
+	}
+	assert_int_equal(gens, 1);
+	unlink(o.path);
+	/* no audio: refused before anything is sent; an input that can't be fetched */
+	script("{\"provider\":\"hedra\"}");
+	job_of(&cases[10], "gen_hd_noaudio", "DOITONG_FAKE_HEDRA", &job);
+	json_object_del(job.input, "audio");
+	run(&job, &o);
+	expect_failed(&o, FAULT_REQUEST, "refused");
+	assert_non_null(strstr(o.message, "input.audio"));
+	assert_int_equal(json_array_size(json_object_get(stats(), "requests")), 0);
+	job_of(&cases[10], "gen_hd_404", "DOITONG_FAKE_HEDRA", &job);
+	json_object_set_new(job.input, "image", json_string(on_fake("FAKE/files/missing.png")));
+	run(&job, &o);
+	expect_failed(&o, FAULT_REQUEST, "refused");
+	assert_non_null(strstr(o.message, "input.image could not be fetched"));
+	/* a data: URI portrait is uploaded as is */
+	job_of(&cases[10], "gen_hd_data", "DOITONG_FAKE_HEDRA", &job);
+	json_object_set_new(job.input, "image", json_string("data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="));
+	run(&job, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	unlink(o.path);
+
 	/* Imagen on Vertex AI: the service account's token, the seed Vertex takes */
 	script("{\"provider\":\"all\"}");
 	const struct media_case *vx = &cases[ARRAY_LEN(cases) - 1];
@@ -272,7 +338,7 @@ static void request_shapes(void **state)
 }
 
 /* The direct upstreams (the case that runs each). */
-static const size_t direct[] = { 0, 3, 4, 5, 6 };
+static const size_t direct[] = { 0, 3, 4, 5, 6, 10 };
 
 static void submit_failures(void **state)
 {
@@ -370,6 +436,9 @@ static void result_failures(void **state)
 		{ 6, "\"final\":\"failed\"", FAULT_UPSTREAM, "MOVIO_RENDER_FAILED", "rendering failed" },
 		{ 6, "\"result\":\"expired\"", FAULT_UPSTREAM, "download 403", NULL },
 		{ 7, "\"final\":\"moderation\"", FAULT_REQUEST, NULL, "moderation" },
+		{ 10, "\"final\":\"moderation\"", FAULT_REQUEST, "error", "moderation" },
+		{ 10, "\"final\":\"failed\"", FAULT_UPSTREAM, "error", "Generation failed" },
+		{ 10, "\"result\":\"expired\"", FAULT_UPSTREAM, "download 403", NULL },
 		{ 8, "\"result\":\"html\"", FAULT_UPSTREAM, "download type", "not an audio" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {

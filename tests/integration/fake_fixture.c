@@ -76,6 +76,7 @@ int start_fake(void **state)
 	setenv("DOITONG_FAKE_SEEDREAM", "seedream-test-key", 1);
 	setenv("DOITONG_FAKE_ELEVENLABS", "elevenlabs-test-key", 1);
 	setenv("DOITONG_FAKE_HEYGEN", "heygen-test-key", 1);
+	setenv("DOITONG_FAKE_HEDRA", "hedra-test-key", 1);
 	setenv("DOITONG_FAL_KEY", "fal-test-key", 1);
 	setenv("DOITONG_REPLICATE_KEY", "replicate-test-key", 1);
 	setenv("DOITONG_FAL_URL", arena_printf(A, "http://127.0.0.1:%d", fake_port), 1);

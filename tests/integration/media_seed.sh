@@ -2,7 +2,7 @@
 # tests/integration/media_seed.sh - the seed page's image, audio and avatar
 # requests (developer-page.txt: flux-ultra with aspectRatio/quality/seed,
 # elevenlabs with voice/emotion/speed, heygen with avatarId/background/
-# gesture and input.voice) plus Imagen and Seedream, sent as GraphQL with a
+# gesture and input.voice) plus Imagen, Seedream and Hedra, sent as GraphQL with a
 # live key, carried by a real scheduler to the fake upstream
 # (tests/fakes/upstream.mjs) and COMPLETED with the file stored in the media
 # directory and its metadata read from the file; a moderated FLUX job ends
@@ -24,7 +24,7 @@ psql_q() { psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 
 PIDS=()
 saved=it_media_seed_providers_$$
-touched="'flux-ultra','elevenlabs','heygen','imagen','seedream'"
+touched="'flux-ultra','elevenlabs','heygen','imagen','seedream','hedra'"
 cleanup() {
 	((${#PIDS[@]})) && kill -9 "${PIDS[@]}" 2>/dev/null
 	psql_q "UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url, route = s.route,
@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 it_fake_upstream --bfl-key k-bfl --elevenlabs-key k-eleven --heygen-key k-heygen --imagen-key k-imagen \
-	--seedream-key k-seedream
+	--seedream-key k-seedream --hedra-key k-hedra
 PIDS+=("$FAKE_PID")
 fake=$FAKE
 
@@ -43,12 +43,13 @@ psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, route FROM i
         UPDATE internal.providers SET base_url = '$fake', route = 'direct', enabled = true, failure_streak = 0,
                breaker_open_until = NULL WHERE id IN ('flux-ultra', 'elevenlabs', 'heygen');
         UPDATE internal.providers SET base_url = '$fake/v1beta', route = 'direct', enabled = true WHERE id = 'imagen';
-        UPDATE internal.providers SET base_url = '$fake/api/v3', route = 'direct', enabled = true WHERE id = 'seedream'"
+        UPDATE internal.providers SET base_url = '$fake/api/v3', route = 'direct', enabled = true WHERE id = 'seedream';
+        UPDATE internal.providers SET base_url = '$fake/web-app/public', route = 'direct', enabled = true WHERE id = 'hedra'"
 
 bash "$DOITONG_SRC_DIR/scripts/stack" down scheduler 2>/dev/null
 mapfile -t SCHED_ENV < <(bash "$DOITONG_SRC_DIR/scripts/stack" env)
 SCHED_ENV+=(DOITONG_FLUX_ULTRA_KEY=k-bfl DOITONG_ELEVENLABS_KEY=k-eleven DOITONG_HEYGEN_KEY=k-heygen
-	DOITONG_IMAGEN_KEY=k-imagen DOITONG_SEEDREAM_KEY=k-seedream DOITONG_LOG_LEVEL=info)
+	DOITONG_IMAGEN_KEY=k-imagen DOITONG_SEEDREAM_KEY=k-seedream DOITONG_HEDRA_KEY=k-hedra DOITONG_LOG_LEVEL=info)
 env "${SCHED_ENV[@]}" "$DOITONG_BUILD_DIR/doitong-scheduler" --loop >"$IT_TMP/sched.log" 2>&1 &
 PIDS+=($!)
 media_dir=$(printf '%s\n' "${SCHED_ENV[@]}" | sed -n 's/^DOITONG_MEDIA_DIR=//p')
@@ -86,10 +87,13 @@ seed_case "imagen" '{"type":"IMAGE","provider":"imagen","input":{"text":"A light
 	png 256 144 "$samples/sample-image.png" png
 seed_case "seedream" '{"type":"IMAGE","provider":"seedream","input":{"text":"A temple in the mist"},"options":{"style":"ink_wash","size":"2K"}}' \
 	jpeg 320 240 "$fakes/sample-image.jpg" jpg
+# Hedra fetches the portrait and the speech, uploads them, then generates.
+seed_case "hedra" "{\"type\":\"AVATAR\",\"provider\":\"hedra\",\"input\":{\"text\":\"a calm portrait\",\"image\":\"$fake/files/sample-image.png\",\"audio\":\"$fake/files/sample-speech.mp3\"}}" \
+	mp4 320 180 "$samples/sample-video.mp4" mp4
 
 stats=$(fake_ctl GET stats)
-assert_eq "one submission each upstream" '1 1 1 1 1' \
-	"$(jq -r '[.submissions.bfl, .submissions.elevenlabs, .submissions.heygen, .submissions.imagen, .submissions.seedream] | map(tostring) | join(" ")' <<<"$stats")"
+assert_eq "one submission each upstream (Hedra after two uploads)" '1 1 1 1 1 1 2' \
+	"$(jq -r '[.submissions.bfl, .submissions.elevenlabs, .submissions.heygen, .submissions.imagen, .submissions.seedream, .submissions.hedra, .uploads] | map(tostring) | join(" ")' <<<"$stats")"
 assert_eq "the seed's options as the upstreams saw them" '16:9 false 42 21m00Tcm4TlvDq8ikWAM kate Friendly' \
 	"$(jq -r '[(.requests[] | select(.provider == "bfl" and .method == "POST") | .body | .aspect_ratio, .raw, .seed),
 	           (.requests[] | select(.provider == "elevenlabs") | .path | capture("speech/(?<v>[A-Za-z0-9]+)").v),

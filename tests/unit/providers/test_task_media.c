@@ -5,7 +5,8 @@
  * result.sample), Imagen (§10: synchronous :predict, base64, filtered
  * images), Seedream (§13: synchronous URL or b64_json, sizes), ElevenLabs
  * (§16: voice names, emotion -> voice settings, the audio body), HeyGen
- * (§14: avatar, voice, background, gesture; status polling), and the
+ * (§14: avatar, voice, background, gesture; status polling), Hedra (§15:
+ * the generation naming the uploaded assets, its status), and the
  * aggregator routes carrying images and speech (§17, §18). The request
  * each builder makes, success, failures, moderation, 4xx, 429, 5xx and
  * malformed answers. No network: tests/integration/adapters_fake.c covers
@@ -458,6 +459,58 @@ static void heygen_task(void **state)
 	assert_failed(&o, FAULT_UPSTREAM, "exploded", "unknown status");
 }
 
+/* ---------------------------------------------------------------- Hedra */
+
+static void hedra_task(void **state)
+{
+	(void)state;
+	const struct task_api *api = &task_api_hedra;
+	struct job job;
+	struct task_call call;
+	struct provider_outcome o;
+	media_job("AVATAR", "hedra", "d1dd37a3-e39a-4854-a298-6510289f9cf2",
+		  "{\"text\":\"smiling\",\"image\":\"https://x/p.png\",\"audio\":\"https://x/a.mp3\","
+		  "\"hedraImageAsset\":\"img-1\",\"hedraAudioAsset\":\"aud-2\"}",
+		  "{\"resolution\":\"540p\",\"aspectRatio\":\"9:16\",\"duration\":12,\"seed\":9}", &job);
+	build(api, TASK_PHASE_SUBMIT, &job, NULL, &call);
+	assert_string_equal(call.path, "/generations");
+	assert_true(has_header(&call, "x-api-key: k"));
+	json_t *b = body_of(&call);
+	assert_string_equal(sget(b, "type"), "video");
+	assert_string_equal(sget(b, "ai_model_id"), "d1dd37a3-e39a-4854-a298-6510289f9cf2");
+	assert_string_equal(sget(b, "start_keyframe_id"), "img-1");
+	assert_string_equal(sget(b, "audio_id"), "aud-2");
+	assert_string_equal(sget(b, "generated_video_inputs.text_prompt"), "smiling");
+	assert_string_equal(sget(b, "generated_video_inputs.resolution"), "540p");
+	assert_string_equal(sget(b, "generated_video_inputs.aspect_ratio"), "9:16");
+	assert_int_equal(iget(b, "generated_video_inputs.duration_ms"), 12000);
+	assert_int_equal(iget(b, "generated_video_inputs.seed"), 9);
+	media_job("AVATAR", "hedra", "x", "{\"image\":\"https://x/p.png\"}", "{}", &job);
+	refused(api, &job, "uploaded first");
+	build(api, TASK_PHASE_POLL, &job, "gen-77", &call);
+	assert_string_equal(call.path, "/generations/gen-77/status");
+
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"id\":\"gen-77\",\"status\":\"queued\"}", &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	answer(api, TASK_PHASE_POLL, &job, 200, -1, "{\"id\":\"gen-77\",\"status\":\"processing\"}", &o);
+	assert_int_equal(o.kind, PROVIDER_RUNNING);
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"id\":\"gen-77\",\"status\":\"complete\",\"url\":null,"
+	       "\"download_url\":\"https://cdn.hedra.com/x.mp4?sig=s\",\"asset_id\":\"a\"}", &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_string_equal(o.url, "https://cdn.hedra.com/x.mp4?sig=s");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"id\":\"gen-77\",\"status\":\"error\",\"error_message\":\"Face not detected in the image\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "error", "Face not detected");
+	answer(api, TASK_PHASE_POLL, &job, 200, -1,
+	       "{\"status\":\"error\",\"error_message\":\"Blocked by the moderation policy\"}", &o);
+	assert_failed(&o, FAULT_REQUEST, "error", "moderation");
+	answer(api, TASK_PHASE_SUBMIT, &job, 422, -1, "{\"detail\":\"audio_id must name an uploaded audio asset\"}", &o);
+	assert_failed(&o, FAULT_REQUEST, "422", "audio_id");
+	answer(api, TASK_PHASE_SUBMIT, &job, 401, -1, "{\"detail\":\"Invalid API key\"}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "401", "API key or account");
+}
+
 /* ---------------------------------------------------------------- routes */
 
 static void routed_media(void **state)
@@ -529,6 +582,7 @@ int main(void)
 		cmocka_unit_test(seedream_sync),
 		cmocka_unit_test(elevenlabs_sync),
 		cmocka_unit_test(heygen_task),
+		cmocka_unit_test(hedra_task),
 		cmocka_unit_test(routed_media),
 	};
 	return cmocka_run_group_tests(tests, task_setup, task_teardown);
