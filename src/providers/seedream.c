@@ -12,7 +12,9 @@
  * 3.0 always) "<W>x<H>" with the longer side from the size option (3.0 at
  * most 2048) and the shorter one from aspectRatio, multiples of 64. The
  * URL expires after 24 h: downloaded at once; a b64_json answer is decoded.
- * Errors are Ark's (task_ark_refine: sensitive content is moderation).
+ * Errors are Ark's (task_ark_refine: sensitive content is moderation), also
+ * as a 200 whose image carries {"error": {"code", "message"}} instead of
+ * the file (an image withheld from a batch).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +88,18 @@ static bool seedream_submit(const struct job *job, struct arena *a, struct task_
 	return true;
 }
 
+static void seedream_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
+{
+	json_t *item = json_array_get(json_object_get(root, "data"), 0);
+	if (http_status >= 200 && http_status < 300 && json_object_get(item, "error")) {
+		v->state = TASK_FAILED;
+		v->url = v->data = NULL;
+		task_ark_refine(item, http_status, a, v);
+		return;
+	}
+	task_ark_refine(root, http_status, a, v);
+}
+
 const struct task_api task_api_seedream = {
 	.name = "seedream",
 	.label = "Seedream",
@@ -95,7 +109,7 @@ const struct task_api task_api_seedream = {
 	.progress_scale = 1,
 	.auth = task_auth_bearer,
 	.build_submit = seedream_submit,
-	.refine = task_ark_refine,
+	.refine = seedream_refine,
 	.sync = TASK_SYNC_JSON,
 	.data_path = "data.0.b64_json",
 };

@@ -306,6 +306,12 @@ static void seedream_sync(void **state)
 	assert_int_equal(v.state, TASK_SUCCEEDED);
 	assert_null(v.url);
 	assert_string_equal(v.data, "/9j/4AAQ");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"data\":[{\"error\":{\"code\":\"OutputImageSensitiveContentDetected\",\"message\":\"withheld\"}}]}", &o);
+	assert_failed(&o, FAULT_REQUEST, "OutputImageSensitiveContentDetected", "withheld");
+	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1,
+	       "{\"data\":[{\"error\":{\"code\":\"InternalServiceError\",\"message\":\"retry\"}}]}", &o);
+	assert_failed(&o, FAULT_UPSTREAM, "InternalServiceError", "could not generate");
 	answer(api, TASK_PHASE_SUBMIT, &job, 200, -1, "{\"model\":\"m\",\"data\":[]}", &o);
 	assert_failed(&o, FAULT_UPSTREAM, "200", "without a result URL");
 	answer(api, TASK_PHASE_SUBMIT, &job, 400, -1,
