@@ -5,6 +5,7 @@
  * (size == 1) are honoured; size == 0 ("to the end") only at the top level.
  */
 #include "providers/mp4info.h"
+#include "providers/media_info.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -232,22 +233,10 @@ bool mp4_read(const char *path, struct mp4_info *info, const char **why)
 
 json_t *mp4_metadata(const struct mp4_info *info)
 {
-	json_t *m = json_object();
-	if (info->width > 0 && info->height > 0) {
-		json_object_set_new(m, "width", json_integer(info->width));
-		json_object_set_new(m, "height", json_integer(info->height));
-	}
-	if (info->duration > 0)
-		json_object_set_new(m, "duration", json_real(info->duration));
-	if (info->fps > 0)
-		json_object_set_new(m, "fps", json_real(info->fps));
-	json_object_set_new(m, "format", json_string("mp4"));
-	if (info->width > 0 && info->height > 0) {
-		int shorter = info->width < info->height ? info->width : info->height;
-		char res[16];
-		snprintf(res, sizeof res, "%dp", shorter);
-		json_object_set_new(m, "resolution", json_string(res));
-	}
-	json_object_set_new(m, "sizeBytes", json_integer(info->size_bytes));
-	return m;
+	struct media_info m = {
+		.format = "mp4", .ext = "mp4", .kind = MEDIA_VIDEO, .width = info->width,
+		.height = info->height, .duration = info->duration, .fps = info->fps,
+		.size_bytes = info->size_bytes,
+	};
+	return media_metadata(&m);
 }

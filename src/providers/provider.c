@@ -33,6 +33,17 @@ static const struct provider_adapter *const adapters[] = {
 	&provider_veo,
 	&provider_seedance,
 	&provider_vidu,
+	&provider_flux_dev,
+	&provider_flux_pro,
+	&provider_flux_pro_1_1,
+	&provider_flux_ultra,
+	&provider_flux_kontext,
+	&provider_flux_krea,
+	&provider_imagen,
+	&provider_seedream,
+	&provider_elevenlabs,
+	&provider_heygen,
+	&provider_hedra,
 };
 
 const struct provider_adapter *provider_find(const char *adapter)

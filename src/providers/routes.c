@@ -32,6 +32,12 @@
  *   cancel  POST {base}/predictions/{id}/cancel
  * Errors are problem details {"title", "detail", "status"}.
  *
+ * Images and speech ride the same two descriptors: an image or audio job
+ * keeps its model id whatever its input (no text/image-to-video sibling),
+ * a TTS model takes the text as "text", FLUX Krea's quality tier becomes
+ * num_inference_steps, and fal's result names the file at images.0.url,
+ * image.url, audio.url or audio_file.url instead of video.url.
+ *
  * Classification is task_api.c's; on top: fal error_type
  * content_policy_violation and texts naming NSFW, sensitive or flagged
  * content (Replicate's failed predictions and E005) are moderation.
@@ -53,6 +59,7 @@ enum route_duration {
 /* How one routed adapter's job becomes the aggregator model's input. */
 struct route_input {
 	const char *adapter;          /* NULL: the default row */
+	const char *text;             /* the model's prompt field (NULL: "prompt") */
 	const char *image;            /* the model's image field */
 	enum route_duration duration;
 	bool aspect;                  /* aspect_ratio */
@@ -60,24 +67,28 @@ struct route_input {
 };
 
 static const struct route_input fal_inputs[] = {
-	{ "kling", "image_url", DUR_TEXT, true, false },
-	{ "minimax", "image_url", DUR_TEXT, false, false },
-	{ "luma", "image_url", DUR_TEXT_S, true, true },
-	{ "veo", "image_url", DUR_TEXT_S, true, true },
-	{ "seedance", "image_url", DUR_TEXT, true, true },
-	{ "wan", "image_url", DUR_NONE, false, true },
-	{ "vidu", "image_url", DUR_INT, true, true },
-	{ NULL, "image_url", DUR_INT, true, true },
+	{ "kling", NULL, "image_url", DUR_TEXT, true, false },
+	{ "minimax", NULL, "image_url", DUR_TEXT, false, false },
+	{ "luma", NULL, "image_url", DUR_TEXT_S, true, true },
+	{ "veo", NULL, "image_url", DUR_TEXT_S, true, true },
+	{ "seedance", NULL, "image_url", DUR_TEXT, true, true },
+	{ "wan", NULL, "image_url", DUR_NONE, false, true },
+	{ "vidu", NULL, "image_url", DUR_INT, true, true },
+	{ "elevenlabs", "text", "image_url", DUR_NONE, false, false },
+	{ "flux-kontext", NULL, "image_url", DUR_NONE, true, false },
+	{ NULL, NULL, "image_url", DUR_INT, true, true },
 };
 
 static const struct route_input replicate_inputs[] = {
-	{ "kling", "start_image", DUR_INT, true, false },
-	{ "minimax", "first_frame_image", DUR_INT, false, true },
-	{ "luma", "start_image_url", DUR_INT, true, false },
-	{ "veo", "image", DUR_NONE, true, true },
-	{ "seedance", "image", DUR_INT, true, true },
-	{ "wan", "image", DUR_NONE, true, true },
-	{ NULL, "image", DUR_INT, true, true },
+	{ "kling", NULL, "start_image", DUR_INT, true, false },
+	{ "minimax", NULL, "first_frame_image", DUR_INT, false, true },
+	{ "luma", NULL, "start_image_url", DUR_INT, true, false },
+	{ "veo", NULL, "image", DUR_NONE, true, true },
+	{ "seedance", NULL, "image", DUR_INT, true, true },
+	{ "wan", NULL, "image", DUR_NONE, true, true },
+	{ "flux-kontext", NULL, "input_image", DUR_NONE, true, false },
+	{ "flux-ultra", NULL, "image_prompt", DUR_NONE, true, false },
+	{ NULL, NULL, "image", DUR_INT, true, true },
 };
 
 /* Options passed on under their snake_case names when the job has them. */
@@ -89,6 +100,15 @@ static const struct { const char *option, *field; } route_extras[] = {
 	{ "cameraFixed", "camera_fixed" },
 	{ "cfgScale", "cfg_scale" },
 	{ "loop", "loop" },
+	{ "outputFormat", "output_format" },
+	{ "safetyTolerance", "safety_tolerance" },
+	{ "voice", "voice" },
+	{ "speed", "speed" },
+};
+
+/* FLUX Krea's quality tiers as inference steps (fal, Replicate). */
+static const struct { const char *tier; int steps; } krea_steps[] = {
+	{ "fast", 12 }, { "standard", 28 }, { "high", 50 },
 };
 
 static const struct route_input *route_row(const struct route_input *table, const char *adapter)
@@ -112,7 +132,12 @@ static json_t *route_input(const struct route_input *table, const char *label,
 	}
 	json_t *in = json_object();
 	if (prompt)
-		json_object_set_new(in, "prompt", json_string(prompt));
+		json_object_set_new(in, row->text ? row->text : "prompt", json_string(prompt));
+	const char *tier = job->adapter && !strcmp(job->adapter, "flux-krea")
+			   ? task_option_text(job, "quality", a) : NULL;
+	for (size_t i = 0; tier && i < ARRAY_LEN(krea_steps); i++)
+		if (!strcmp(tier, krea_steps[i].tier))
+			json_object_set_new(in, "num_inference_steps", json_integer(krea_steps[i].steps));
 	if (image)
 		json_object_set_new(in, row->image, json_string(image));
 	const char *v = task_option_text(job, "duration", a);
@@ -171,9 +196,10 @@ static bool model_ok(const char *m, int min)
  * sibling (fal: ".../text-to-video" -> ".../image-to-video", or
  * "/image-to-video" appended to an id naming neither; Replicate: "-t2v"
  * -> "-i2v"). */
-static const char *variant(const char *model, bool image, bool fal, struct arena *a)
+static const char *variant(const struct job *job, const char *model, bool fal, struct arena *a)
 {
-	if (!image)
+	/* Only videos have siblings: an image model with an image edits it. */
+	if (!task_input_image(job) || (job->type && strcmp(job->type, "VIDEO")))
 		return model;
 	const char *from = fal ? "text-to-video" : "-t2v";
 	const char *to = fal ? "image-to-video" : "-i2v";
@@ -217,7 +243,7 @@ static bool fal_submit(const struct job *job, struct arena *a, struct task_call 
 	json_t *in = route_input(fal_inputs, "fal.ai", job, a, why);
 	if (!in)
 		return false;
-	const char *model = variant(job->fal_model, task_input_image(job) != NULL, true, a);
+	const char *model = variant(job, job->fal_model, true, a);
 	call->method = "POST";
 	call->path = arena_printf(a, "/%s", model);
 	call->body = task_json_body(a, in);
@@ -283,6 +309,14 @@ static void fal_refine(json_t *root, long http_status, struct arena *a, struct t
 	json_t *msg = json_object_get(d0, "msg");
 	if (!v->message && json_is_string(msg))
 		v->message = arena_strdup(a, json_string_value(msg));
+	/* The model's output: a video, images, or audio. */
+	static const char *const outputs[] = { "images.0.url", "image.url", "audio.url",
+					       "audio_file.url" };
+	for (size_t i = 0; !v->url && v->state == TASK_SUCCEEDED && i < ARRAY_LEN(outputs); i++) {
+		json_t *u = task_json_path(root, outputs[i]);
+		if (json_is_string(u) && json_string_length(u))
+			v->url = arena_strdup(a, json_string_value(u));
+	}
 	if ((v->error_code && moderation_text(v->error_code)) ||
 	    ((v->err != TASK_ERR_NONE || v->state == TASK_FAILED) && moderation_text(v->message)))
 		v->err = TASK_ERR_MODERATION;
@@ -327,7 +361,7 @@ static bool replicate_submit(const struct job *job, struct arena *a, struct task
 	json_t *in = route_input(replicate_inputs, "Replicate", job, a, why);
 	if (!in)
 		return false;
-	const char *model = variant(job->replicate_model, task_input_image(job) != NULL, false, a);
+	const char *model = variant(job, job->replicate_model, false, a);
 	json_t *b = json_object();
 	const char *colon = strchr(model, ':');
 	if (colon) {

@@ -120,7 +120,7 @@ static bool seedance_cancel(const struct job *job, const char *task_id, struct a
 }
 
 /* error.code: the Ark code of an error answer or of a failed task. */
-static void seedance_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
+void task_ark_refine(json_t *root, long http_status, struct arena *a, struct task_view *v)
 {
 	(void)http_status;
 	json_t *code = task_json_path(root, "error.code");
@@ -154,5 +154,5 @@ const struct task_api task_api_seedance = {
 	.build_submit = seedance_submit,
 	.build_poll = seedance_task,
 	.build_cancel = seedance_cancel,
-	.refine = seedance_refine,
+	.refine = task_ark_refine,
 };

@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum task_state task_state_of(const struct task_status_map *table, const char *status)
@@ -121,13 +122,23 @@ const char *task_input_image(const struct job *job)
 	return json_is_string(v) && json_string_length(v) ? json_string_value(v) : NULL;
 }
 
+const char *task_image_url_or_base64(const struct job *job)
+{
+	const char *img = task_input_image(job);
+	if (img && !strncmp(img, "data:", 5)) {
+		const char *b64 = strstr(img, ";base64,");
+		return b64 && b64[8] ? b64 + 8 : NULL;
+	}
+	return img;
+}
+
 const char *task_prompt(const struct job *job, struct arena *a)
 {
 	json_t *t = json_object_get(job->input, "text");
 	const char *text = json_is_string(t) && json_string_length(t) ? json_string_value(t) : NULL;
 	json_t *s = json_object_get(job->options, "style");
 	const char *style = json_is_string(s) ? json_string_value(s) : NULL;
-	if (!text || !style || !*style || !strcmp(style, "natural"))
+	if (!text || !style || !*style || !strcmp(style, "natural") || !strcmp(style, "none"))
 		return text;
 	return arena_printf(a, "%s, %s style", text, style);
 }
@@ -146,9 +157,13 @@ void task_base_headers(const struct task_api *api, struct task_call *call, const
 {
 	memset(call->headers, 0, sizeof call->headers);
 	task_add_header(call, auth);
-	for (const char *const *h = api->extra_headers; h && *h; h++)
+	bool accept = false;
+	for (const char *const *h = api->extra_headers; h && *h; h++) {
 		task_add_header(call, *h);
-	task_add_header(call, "Accept: application/json");
+		accept |= !strncasecmp(*h, "Accept:", 7);
+	}
+	if (!accept)  /* an upstream answering with a file says what it sends */
+		task_add_header(call, "Accept: application/json");
 	if (call->body)
 		task_add_header(call, "Content-Type: application/json");
 }
@@ -255,8 +270,10 @@ void task_parse(const struct task_api *api, long http_status, const char *body,
 	json_decref(root);
 }
 
-void task_parse_result(const struct task_api *api, long http_status, const char *body,
-		       struct arena *a, struct task_view *v)
+/* The final answer of a RESULT call or of a synchronous submit. */
+static void parse_final(const struct task_api *api, long http_status, const char *body,
+			const char *url_path, const char *data_path, struct arena *a,
+			struct task_view *v)
 {
 	json_t *root = body && *body ? json_loads(body, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	memset(v, 0, sizeof *v);
@@ -271,13 +288,26 @@ void task_parse_result(const struct task_api *api, long http_status, const char 
 	}
 	if (v->err == TASK_ERR_NONE) {
 		v->state = TASK_SUCCEEDED;
-		v->url = path_string(root, api->result_url_path, a);
+		v->url = path_string(root, url_path, a);
+		v->data = path_string(root, data_path, a);
 	} else {
 		v->message = path_string(root, api->error_message_path, a);
 	}
 	if (api->refine)
 		api->refine(root, http_status, a, v);
 	json_decref(root);
+}
+
+void task_parse_result(const struct task_api *api, long http_status, const char *body,
+		       struct arena *a, struct task_view *v)
+{
+	parse_final(api, http_status, body, api->result_url_path, NULL, a, v);
+}
+
+void task_parse_sync(const struct task_api *api, long http_status, const char *body,
+		     struct arena *a, struct task_view *v)
+{
+	parse_final(api, http_status, body, api->url_path, api->data_path, a, v);
 }
 
 /* upstream_status: the error code, else the status string, else the HTTP code. */
@@ -416,7 +446,7 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 		out->upstream_status = us;
 		return;
 	}
-	if (phase == TASK_PHASE_SUBMIT) {
+	if (phase == TASK_PHASE_SUBMIT && api->sync == TASK_ASYNC) {
 		if (!task_id_ok(api, v->task_id)) {
 			fail(out, a, FAULT_UPSTREAM, us,
 			     arena_printf(a, "Provider %s accepted the request without a usable task id",
@@ -449,7 +479,7 @@ void task_outcome(const struct task_api *api, enum task_phase phase, const struc
 		running(job, v, out);
 		return;
 	case TASK_SUCCEEDED:
-		if (!v->url) {
+		if (!v->url && !v->data) {
 			fail(out, a, FAULT_UPSTREAM, us,
 			     arena_printf(a, "Provider %s reported success without a result URL", label),
 			     NULL);
@@ -536,7 +566,9 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 		*fault = FAULT_UPSTREAM;
 		if (!fn) {
 			*why = arena_printf(a, "Provider %s has no %s.", api->label,
-					    phase == TASK_PHASE_CANCEL ? "cancel" : "result step");
+					    phase == TASK_PHASE_CANCEL ? "cancel"
+					    : phase == TASK_PHASE_POLL ? "task to poll (it answers synchronously)"
+					    : "result step");
 			return false;
 		}
 		if (!task_id_ok(api, task_id)) {
@@ -562,7 +594,7 @@ bool task_build(const struct task_api *api, enum task_phase phase, const struct 
 		return false;
 	}
 	const char *auth = NULL;
-	if (!api->auth(key, now, a, &auth, why)) {
+	if (!task_auth(api, key, now, a, &auth, why)) {
 		*fault = FAULT_CONFIG;  /* a key of the wrong form */
 		return false;
 	}
@@ -596,6 +628,16 @@ const char *task_base_url(const struct task_api *api, const struct job *job, str
 	while (n && base[n - 1] == '/')
 		n--;
 	return arena_strndup(a, base, n);
+}
+
+bool task_auth(const struct task_api *api, const char *key, long long now, struct arena *a,
+	       const char **header, const char **why)
+{
+	if (api->key_header) {
+		*header = arena_printf(a, "%s: %s", api->key_header, key);
+		return true;
+	}
+	return api->auth(key, now, a, header, why);
 }
 
 bool task_auth_bearer(const char *key, long long now, struct arena *a, const char **header,

@@ -77,6 +77,14 @@ enum task_route {
 	                          vendor's other API, descriptor task_api.vertex */
 };
 
+/* How an upstream hands over its result (providers.md §19.1). */
+enum task_sync {
+	TASK_ASYNC = 0,   /* submit -> task id -> poll -> result URL */
+	TASK_SYNC_BODY,   /* the submit's answer body is the file (ElevenLabs) */
+	TASK_SYNC_JSON,   /* the submit's answer holds the result: base64 at
+	                     data_path, else a URL at url_path (Imagen, Seedream) */
+};
+
 #define TASK_MAX_HEADERS 6
 
 /* One upstream request, before the base URL is prepended. */
@@ -99,6 +107,7 @@ struct task_view {
 	int progress;            /* 0..100, or -1 when the upstream reports none */
 	const char *message;     /* the upstream's error or failure text, or NULL */
 	const char *error_code;  /* the upstream's error code ("1301", "SAFETY.INPUT.TEXT") */
+	const char *data;        /* a synchronous answer's base64 result (data_path), or NULL */
 };
 
 /* A builder's answer: true with *call filled, or false with a client-facing
@@ -150,7 +159,8 @@ struct task_api {
 	double progress_scale;       /* 100 for a 0..1 fraction, 1 for a percentage */
 	const char *message_path;    /* failure text in the task object */
 	const char *error_message_path; /* error text in an error answer (from the root) */
-	task_auth_fn *auth;
+	task_auth_fn *auth;          /* NULL: key_header carries the key as is */
+	const char *key_header;      /* "x-key": the key in a header of its own */
 	task_build_fn *build_submit;
 	task_path_fn *build_poll;
 	task_path_fn *build_cancel;  /* NULL: no cancel upstream */
@@ -168,6 +178,10 @@ struct task_api {
 	bool slash_ids;              /* task ids are resource names: '/' allowed
 	                                between non-empty, non-dot segments */
 	bool download_auth;          /* the result URL needs the auth header too */
+	/* Synchronous upstreams: the submit is the whole exchange, its answer
+	 * the result (download.c stores it); no poll, no task id. */
+	enum task_sync sync;
+	const char *data_path;       /* TASK_SYNC_JSON: base64 of the file (from the root) */
 	/* Vertex AI route (TASK_ROUTE_VERTEX). On a vendor's descriptor: its
 	 * Vertex AI twin, or NULL. On the twin: creds replaces key_env and the
 	 * base URL; result_url maps references before the download. */
@@ -220,6 +234,29 @@ void task_parse(const struct task_api *api, long http_status, const char *body,
  * state SUCCEEDED unless the answer is an error (refined as usual). */
 void task_parse_result(const struct task_api *api, long http_status, const char *body,
 		       struct arena *a, struct task_view *v);
+
+/* Fills *v from a synchronous upstream's answer: on a 2xx JSON object
+ * state SUCCEEDED, url at api->url_path and data at api->data_path (from
+ * the root); an error answer as usual; refined by the upstream's hook. */
+void task_parse_sync(const struct task_api *api, long http_status, const char *body,
+		     struct arena *a, struct task_view *v);
+
+/* Google RPC errors {"error": {code, message, status, details}} (Gemini
+ * API: Veo, Imagen): RESOURCE_EXHAUSTED throttles, INVALID_ARGUMENT is the
+ * request's (API_KEY_INVALID in the details the operator's),
+ * PERMISSION_DENIED, UNAUTHENTICATED, FAILED_PRECONDITION the operator's.
+ * For an answer whose HTTP status is not 2xx; does nothing otherwise. */
+void task_google_error(json_t *root, long http_status, struct arena *a, struct task_view *v);
+
+/* The auth header of api for key at time now: "<key_header>: <key>" (BFL
+ * x-key, ElevenLabs xi-api-key, HeyGen X-Api-Key, Gemini x-goog-api-key),
+ * else api->auth's. False with *why when the key is unusable. */
+bool task_auth(const struct task_api *api, const char *key, long long now, struct arena *a,
+	       const char **header, const char **why);
+
+/* input.image as an upstream that takes "a URL or raw base64" wants it: a
+ * data: URI loses its "data:<mime>;base64," prefix. NULL without an image. */
+const char *task_image_url_or_base64(const struct job *job);
 
 /* Fills *v from a task object already parsed (reconcile's list items). */
 void task_parse_object(const struct task_api *api, json_t *task, long http_status,
@@ -304,6 +341,23 @@ const struct task_api *task_route_api(const struct task_api *direct, const struc
  * path, else NULL. */
 const char *task_route_model(const struct task_api *api, const struct job *job);
 
+/* Vertex AI credentials (task_creds_fn): the service account's OAuth2
+ * token and the project's publishers/google/models base URL (Veo, Imagen). */
+bool task_vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
+		       enum provider_fault *fault, const char **why);
+
+/* BytePlus Ark errors {"error": {"code", "message"}} (Seedance, Seedream):
+ * codes naming sensitive content are moderation, RateLimit* throttles. */
+void task_ark_refine(json_t *root, long http_status, struct arena *a, struct task_view *v);
+
+/* BFL's width and height (multiples of 32) for an aspectRatio, false for
+ * an unknown one. */
+bool bfl_size(const char *aspect, int *w, int *h);
+
+/* ElevenLabs: the voice id of a premade voice name ("rachel"), or the
+ * argument itself when it has the form of a voice id; NULL otherwise. */
+const char *elevenlabs_voice_id(const char *voice);
+
 /* Runway's pixel ratio for the catalog's aspectRatio on model, or NULL. */
 const char *runway_ratio(const char *model, const char *aspect);
 
@@ -316,6 +370,13 @@ extern const struct task_api task_api_veo;
 extern const struct task_api task_api_veo_vertex;
 extern const struct task_api task_api_seedance;
 extern const struct task_api task_api_vidu;
+extern const struct task_api task_api_bfl;
+extern const struct task_api task_api_imagen;
+extern const struct task_api task_api_imagen_vertex;
+extern const struct task_api task_api_seedream;
+extern const struct task_api task_api_elevenlabs;
+extern const struct task_api task_api_heygen;
+extern const struct task_api task_api_hedra;
 extern const struct task_api task_api_fal;
 extern const struct task_api task_api_replicate;
 

@@ -14,6 +14,7 @@
 #include "providers/download.h"
 
 long task_call_timeout_ms = TASK_CALL_TIMEOUT_MS;
+long task_sync_timeout_ms = TASK_SYNC_TIMEOUT_MS;
 
 /* The operator's outbound rule, the same for every upstream as for webhooks. */
 static struct outbound_policy task_policy(const struct provider_ctx *ctx)
@@ -59,6 +60,57 @@ static void no_credentials(const struct task_api *api, enum task_phase phase, co
 	failed(out, ctx, fault, fault == FAULT_CONFIG ? "no key" : "auth", why);
 }
 
+/* Builds one call into *req. False when it can't be: *out FAILED, or the
+ * transport outcome of a poll whose token could not be had. */
+static bool prepare(const struct task_api *api, enum task_phase phase, const struct job *job,
+		    const struct provider_ctx *ctx, const char *task_id, int page,
+		    struct http_request *req, struct provider_outcome *out)
+{
+	struct arena *a = ctx->arena;
+	const char *why = NULL, *key = NULL, *base = NULL;
+	enum provider_fault fault;
+	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
+		no_credentials(api, phase, job, ctx, fault, why, out);
+		return false;
+	}
+	struct task_call *call = arena_calloc(a, sizeof *call);
+	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, call, &fault,
+			&why)) {
+		failed(out, ctx, fault, fault == FAULT_REQUEST ? "refused" : "not sent", why);
+		return false;
+	}
+	if (!ctx->http) {
+		failed(out, ctx, FAULT_UPSTREAM, "not sent",
+		       "The scheduler has no outbound HTTP client.");
+		return false;
+	}
+	*req = (struct http_request){
+		.method = call->method,
+		.url = arena_printf(a, "%s%s", base, call->path),
+		.headers = call->headers,
+		.body = call->body,
+		.body_len = call->body ? strlen(call->body) : 0,
+		.timeout_ms = api->sync != TASK_ASYNC ? task_sync_timeout_ms : task_call_timeout_ms,
+		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
+		.max_response_bytes = api->max_answer_bytes ? api->max_answer_bytes
+				      : api->sync == TASK_SYNC_JSON ? TASK_SYNC_JSON_MAX : 0,
+		.save_fd = -1,
+		.policy = task_policy(ctx),
+	};
+	return true;
+}
+
+/* A call that got no answer: logged, and the transport outcome. */
+static void no_answer(const struct task_api *api, enum task_phase phase, const struct job *job,
+		      const struct provider_ctx *ctx, const struct http_request *req,
+		      const struct http_response *resp, struct provider_outcome *out)
+{
+	log_msg(LOG_INFO, "job %s: %s %s: %s (%s)", job->id, api->name, req->method,
+		http_fail_name(resp->fail), resp->error);
+	task_transport_outcome(api, phase, job, resp->request_sent, http_fail_name(resp->fail),
+			       ctx->arena, out);
+}
+
 /*
  * Builds and performs one call. Returns 1 when an answer arrived (*resp), 0
  * when none did (*out already holds the transport outcome, also a poll
@@ -69,48 +121,19 @@ static int exchange(const struct task_api *api, enum task_phase phase, const str
 		    const struct provider_ctx *ctx, const char *task_id, int page,
 		    struct http_response *resp, struct provider_outcome *out)
 {
-	struct arena *a = ctx->arena;
-	const char *why = NULL, *key = NULL, *base = NULL;
-	enum provider_fault fault;
-	if (!credentials(api, job, ctx, &key, &base, &fault, &why)) {
-		no_credentials(api, phase, job, ctx, fault, why, out);
+	struct http_request req;
+	if (!prepare(api, phase, job, ctx, task_id, page, &req, out))
 		return out->kind == PROVIDER_FAILED ? -1 : 0;
-	}
-	struct task_call call;
-	if (!task_build(api, phase, job, task_id, page, key, (long long)time(NULL), a, &call, &fault,
-			&why)) {
-		failed(out, ctx, fault, fault == FAULT_REQUEST ? "refused" : "not sent", why);
-		return -1;
-	}
-	if (!ctx->http) {
-		failed(out, ctx, FAULT_UPSTREAM, "not sent",
-		       "The scheduler has no outbound HTTP client.");
-		return -1;
-	}
-	struct http_request req = {
-		.method = call.method,
-		.url = arena_printf(a, "%s%s", base, call.path),
-		.headers = call.headers,
-		.body = call.body,
-		.body_len = call.body ? strlen(call.body) : 0,
-		.timeout_ms = task_call_timeout_ms,
-		.connect_timeout_ms = TASK_CONNECT_TIMEOUT_MS,
-		.max_response_bytes = api->max_answer_bytes,
-		.save_fd = -1,
-		.policy = task_policy(ctx),
-	};
 	memset(resp, 0, sizeof *resp);
-	if (http_request(ctx->http, a, &req, resp) == 0)
+	if (http_request(ctx->http, ctx->arena, &req, resp) == 0)
 		return 1;
-	log_msg(LOG_INFO, "job %s: %s %s: %s (%s)", job->id, api->name, call.method,
-		http_fail_name(resp->fail), resp->error);
-	task_transport_outcome(api, phase, job, resp->request_sent, http_fail_name(resp->fail), a, out);
+	no_answer(api, phase, job, ctx, &req, resp, out);
 	return 0;
 }
 
 /* The headers of a result download: none, or the auth header when the
  * upstream's result URL needs the key (api->download_auth). NULL with *out
- * FAILED when the key is gone. */
+ * FAILED (or the transport outcome of a poll) when the key is gone. */
 static bool download_headers(const struct task_api *api, enum task_phase phase,
 			     const struct job *job, const struct provider_ctx *ctx,
 			     const char *const **headers, struct provider_outcome *out)
@@ -125,7 +148,7 @@ static bool download_headers(const struct task_api *api, enum task_phase phase,
 		no_credentials(api, phase, job, ctx, fault, why, out);
 		return false;
 	}
-	if (!api->auth(key, (long long)time(NULL), a, &auth, &why)) {
+	if (!task_auth(api, key, (long long)time(NULL), a, &auth, &why)) {
 		failed(out, ctx, FAULT_CONFIG, "no key", why);
 		return false;
 	}
@@ -136,23 +159,28 @@ static bool download_headers(const struct task_api *api, enum task_phase phase,
 	return true;
 }
 
-/* The answer's outcome; a succeeded task's file is stored. */
+/* The answer's outcome; a succeeded task's file is stored: decoded from
+ * the answer's base64 (v->data), else downloaded from its URL. */
 static void settle(const struct task_api *api, enum task_phase phase, const struct job *job,
 		   const struct provider_ctx *ctx, const struct http_response *resp,
 		   const struct task_view *v, struct provider_outcome *out)
 {
 	task_outcome(api, phase, job, resp->status, resp->retry_after_seconds, v, ctx->arena, out);
-	if (out->kind == PROVIDER_COMPLETED && !out->path) {
-		struct outbound_policy p = task_policy(ctx);
-		const char *const *headers = NULL;
-		const char *why = NULL;
-		const char *url = api->result_url ? api->result_url(ctx, out->url, ctx->arena, &why)
-						  : out->url;
-		if (!url)
-			failed(out, ctx, FAULT_UPSTREAM, "result", why);
-		else if (!strncmp(url, "data:", 5) || download_headers(api, phase, job, ctx, &headers, out))
-			download_video(job, ctx, url, headers, &p, api->label, out);
+	if (out->kind != PROVIDER_COMPLETED || out->path)
+		return;
+	if (v->data) {
+		store_base64(job, ctx, v->data, NULL, api->label, out);
+		return;
 	}
+	struct outbound_policy p = task_policy(ctx);
+	const char *const *headers = NULL;
+	const char *why = NULL;
+	/* Vertex's gs:// references become a downloadable URL first. */
+	const char *url = api->result_url ? api->result_url(ctx, out->url, ctx->arena, &why) : out->url;
+	if (!url)
+		failed(out, ctx, FAULT_UPSTREAM, "result", why);
+	else if (!strncmp(url, "data:", 5) || download_headers(api, phase, job, ctx, &headers, out))
+		download_result(job, ctx, url, headers, &p, api->label, out);
 }
 
 /* A succeeded task that names its result by reference (MiniMax's file_id):
@@ -180,6 +208,32 @@ static void resolve_result(const struct task_api *api, const struct job *job,
 	settle(api, TASK_PHASE_RESULT, job, ctx, &resp, &v, out);
 }
 
+/* A synchronous upstream whose answer body is the file: streamed into
+ * media_dir; an error answer is read back and classified as usual. */
+static void submit_body(const struct task_api *api, const struct job *job,
+			const struct provider_ctx *ctx, struct provider_outcome *out)
+{
+	struct http_request req;
+	struct http_response resp;
+	if (!prepare(api, TASK_PHASE_SUBMIT, job, ctx, NULL, 0, &req, out))
+		return;
+	memset(out, 0, sizeof *out);
+	switch (store_exchange(job, ctx, &req, api->label, &resp, out)) {
+	case 0:
+		no_answer(api, TASK_PHASE_SUBMIT, job, ctx, &req, &resp, out);
+		return;
+	case 2: {
+		struct task_view v;
+		task_parse_sync(api, resp.status, resp.body, ctx->arena, &v);
+		task_outcome(api, TASK_PHASE_SUBMIT, job, resp.status, resp.retry_after_seconds, &v,
+			     ctx->arena, out);
+		return;
+	}
+	default:
+		return;  /* stored, or FAILED */
+	}
+}
+
 void task_submit(const struct task_api *api, const struct job *job,
 		 const struct provider_ctx *ctx, struct provider_outcome *out)
 {
@@ -189,10 +243,17 @@ void task_submit(const struct task_api *api, const struct job *job,
 		failed(out, ctx, FAULT_REQUEST, "not sent", "Invalid generation id.");
 		return;
 	}
+	if (api->sync == TASK_SYNC_BODY) {
+		submit_body(api, job, ctx, out);
+		return;
+	}
 	if (exchange(api, TASK_PHASE_SUBMIT, job, ctx, NULL, 0, &resp, out) != 1)
 		return;
 	struct task_view v;
-	task_parse(api, resp.status, resp.body, ctx->arena, &v);
+	if (api->sync == TASK_SYNC_JSON)
+		task_parse_sync(api, resp.status, resp.body, ctx->arena, &v);
+	else
+		task_parse(api, resp.status, resp.body, ctx->arena, &v);
 	settle(api, TASK_PHASE_SUBMIT, job, ctx, &resp, &v, out);
 }
 
@@ -298,6 +359,16 @@ TASK_FN(seedance, cancel)
 TASK_FN(vidu, submit)
 TASK_FN(vidu, poll)
 TASK_FN(vidu, cancel)
+TASK_FN(bfl, submit)
+TASK_FN(bfl, poll)
+TASK_FN(imagen, submit)
+TASK_FN(imagen, poll)
+TASK_FN(seedream, submit)
+TASK_FN(seedream, poll)
+TASK_FN(elevenlabs, submit)
+TASK_FN(elevenlabs, poll)
+TASK_FN(heygen, submit)
+TASK_FN(heygen, poll)
 
 const struct provider_adapter provider_luma = {
 	.name = "luma",
@@ -361,4 +432,50 @@ const struct provider_adapter provider_vidu = {
 	.poll = vidu_poll,
 	.cancel = vidu_cancel,
 	.reconcile = NULL,         /* Vidu takes no client id: nothing to look up */
+};
+
+/* BFL's FLUX models, one adapter per catalog family (the model is the path).
+ * No cancel and no reconcile: BFL documents neither and takes no client id. */
+#define FLUX_ADAPTER(var, id)                                                  \
+	const struct provider_adapter provider_##var = {                       \
+		.name = id, .submit = bfl_submit, .poll = bfl_poll,             \
+	};
+FLUX_ADAPTER(flux_dev, "flux-dev")
+FLUX_ADAPTER(flux_pro, "flux-pro")
+FLUX_ADAPTER(flux_pro_1_1, "flux-pro-1.1")
+FLUX_ADAPTER(flux_ultra, "flux-ultra")
+FLUX_ADAPTER(flux_kontext, "flux-kontext")
+FLUX_ADAPTER(flux_krea, "flux-krea")  /* the catalog routes it through fal */
+
+/* Synchronous upstreams: the submit brings the file. A lost answer can't be
+ * looked up (no task id): such a job fails and may fall back. Their poll
+ * only meets jobs moved here by an aggregator route, which are polled on
+ * the aggregator (task_route_api). */
+const struct provider_adapter provider_imagen = {
+	.name = "imagen",
+	.synchronous = true,
+	.submit = imagen_submit,
+	.poll = imagen_poll,
+};
+
+const struct provider_adapter provider_seedream = {
+	.name = "seedream",
+	.synchronous = true,
+	.submit = seedream_submit,
+	.poll = seedream_poll,
+};
+
+const struct provider_adapter provider_elevenlabs = {
+	.name = "elevenlabs",
+	.synchronous = true,
+	.submit = elevenlabs_submit,
+	.poll = elevenlabs_poll,
+};
+
+const struct provider_adapter provider_heygen = {
+	.name = "heygen",
+	.submit = heygen_submit,
+	.poll = heygen_poll,
+	.cancel = NULL,            /* HeyGen documents no cancel */
+	.reconcile = NULL,         /* callback_id can't be searched: nothing to look up */
 };

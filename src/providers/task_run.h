@@ -16,6 +16,12 @@
 #define TASK_CALL_TIMEOUT_MS 30000L
 #define TASK_CONNECT_TIMEOUT_MS 5000L
 
+/* A synchronous upstream's submit is the whole generation: it may take
+ * longer (Imagen, Seedream) and its JSON answer may carry the image. */
+#define TASK_SYNC_TIMEOUT_MS 180000L
+#define TASK_SYNC_JSON_MAX (64u * 1024 * 1024)
+extern long task_sync_timeout_ms;
+
 /* The time-out used, TASK_CALL_TIMEOUT_MS unless a test shortens it to see
  * an unanswered submit in seconds rather than half a minute. */
 extern long task_call_timeout_ms;
@@ -37,5 +43,16 @@ extern const struct provider_adapter provider_wan;
 extern const struct provider_adapter provider_veo;
 extern const struct provider_adapter provider_seedance;
 extern const struct provider_adapter provider_vidu;
+extern const struct provider_adapter provider_flux_dev;
+extern const struct provider_adapter provider_flux_pro;
+extern const struct provider_adapter provider_flux_pro_1_1;
+extern const struct provider_adapter provider_flux_ultra;
+extern const struct provider_adapter provider_flux_kontext;
+extern const struct provider_adapter provider_flux_krea;
+extern const struct provider_adapter provider_imagen;
+extern const struct provider_adapter provider_seedream;
+extern const struct provider_adapter provider_elevenlabs;
+extern const struct provider_adapter provider_heygen;
+extern const struct provider_adapter provider_hedra;   /* hedra.c */
 
 #endif

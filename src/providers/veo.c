@@ -176,15 +176,6 @@ static bool veo_poll(const struct job *job, const char *name, struct arena *a,
 	return true;
 }
 
-static bool veo_auth(const char *key, long long now, struct arena *a, const char **header,
-		     const char **why)
-{
-	(void)now;
-	(void)why;
-	*header = arena_printf(a, "x-goog-api-key: %s", key);
-	return true;
-}
-
 /* True when a Google error's details name reason. */
 static bool has_reason(json_t *error, const char *reason)
 {
@@ -198,6 +189,27 @@ static bool has_reason(json_t *error, const char *reason)
 	return false;
 }
 
+void task_google_error(json_t *root, long http_status, struct arena *a, struct task_view *v)
+{
+	json_t *error = json_object_get(root, "error");
+	json_t *st = json_object_get(error, "status");
+	const char *status = json_is_string(st) ? json_string_value(st) : NULL;
+	if ((http_status >= 200 && http_status < 300) || !status)
+		return;
+	v->error_code = arena_strdup(a, status);
+	if (has_reason(error, "API_KEY_INVALID")) {
+		v->error_code = "API_KEY_INVALID";
+		v->err = TASK_ERR_ACCOUNT;
+	} else if (!strcmp(status, "RESOURCE_EXHAUSTED")) {
+		v->err = TASK_ERR_THROTTLE;
+	} else if (!strcmp(status, "INVALID_ARGUMENT")) {
+		v->err = TASK_ERR_REQUEST;
+	} else if (!strcmp(status, "PERMISSION_DENIED") || !strcmp(status, "UNAUTHENTICATED") ||
+		   !strcmp(status, "FAILED_PRECONDITION")) {
+		v->err = TASK_ERR_ACCOUNT;
+	}
+}
+
 /* Both APIs' answers: Google RPC errors, then the operation; `samples` is
  * the array of results in `resp` (Gemini's generatedSamples, Vertex's
  * videos). */
@@ -209,20 +221,7 @@ static void refine_operation(json_t *root, long http_status, json_t *resp, const
 	const char *status = json_is_string(st) ? json_string_value(st) : NULL;
 	if (http_status < 200 || http_status >= 300) {
 		/* An error answer: Google RPC status refines the HTTP one. */
-		if (!status)
-			return;
-		v->error_code = arena_strdup(a, status);
-		if (has_reason(error, "API_KEY_INVALID")) {
-			v->error_code = "API_KEY_INVALID";
-			v->err = TASK_ERR_ACCOUNT;
-		} else if (!strcmp(status, "RESOURCE_EXHAUSTED")) {
-			v->err = TASK_ERR_THROTTLE;
-		} else if (!strcmp(status, "INVALID_ARGUMENT")) {
-			v->err = TASK_ERR_REQUEST;
-		} else if (!strcmp(status, "PERMISSION_DENIED") || !strcmp(status, "UNAUTHENTICATED") ||
-			   !strcmp(status, "FAILED_PRECONDITION")) {
-			v->err = TASK_ERR_ACCOUNT;
-		}
+		task_google_error(root, http_status, a, v);
 		return;
 	}
 	if (!json_is_true(json_object_get(root, "done"))) {
@@ -291,7 +290,7 @@ const struct task_api task_api_veo = {
 	.progress_scale = 1,
 	.message_path = "error.message",
 	.error_message_path = "error.message",
-	.auth = veo_auth,
+	.key_header = "x-goog-api-key",
 	.build_submit = veo_submit,
 	.build_poll = veo_poll,
 	.refine = veo_refine,
@@ -322,8 +321,8 @@ static bool vertex_poll(const struct job *job, const char *name, struct arena *a
 	return true;
 }
 
-static bool vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
-			 enum provider_fault *fault, const char **why)
+bool task_vertex_creds(const struct provider_ctx *ctx, const char **key, const char **base,
+		       enum provider_fault *fault, const char **why)
 {
 	const char *project = NULL;
 	if (!vertex_access_token(ctx, key, &project, fault, why))
@@ -358,7 +357,7 @@ const struct task_api task_api_veo_vertex = {
 	.refine = vertex_refine,
 	.slash_ids = true,
 	.download_auth = true,
-	.creds = vertex_creds,
+	.creds = task_vertex_creds,
 	.result_url = vertex_result_url,
 	.max_answer_bytes = VERTEX_ANSWER_MAX,
 };

@@ -2,15 +2,19 @@
 // tests/fakes/upstream.mjs - one local fake of the upstream video APIs
 // (reference/providers.md §2 Kling, §3 MiniMax, §4 Veo on the Gemini API
 // and on Vertex AI (with Google's OAuth2 token endpoint and Cloud Storage),
-// §5 Runway, §6 Luma, §7 Seedance on BytePlus Ark, §8 Wan, §9 Vidu, and the
-// aggregators §17 fal's queue and §18 Replicate's predictions),
+// §5 Runway, §6 Luma, §7 Seedance on BytePlus Ark, §8 Wan, §9 Vidu; the
+// image, speech and avatar upstreams §10 Imagen (Gemini :predict,
+// synchronous base64), §11 BFL FLUX, §13 Seedream (synchronous URLs or
+// b64_json), §14 HeyGen, §16 ElevenLabs (the answer body is the audio); and
+// the aggregators §17 fal's queue and §18 Replicate's predictions),
 // speaking their wire format on 127.0.0.1 so the adapters can be tested
 // without the network. Node 20 built-ins only.
 //
 //   node tests/fakes/upstream.mjs --port 0 --media share/samples \
 //        [--luma-key K] [--runway-key K] [--kling-access AK --kling-secret SK]
 //        [--minimax-key K] [--wan-key K] [--veo-key K] [--seedance-key K]
-//        [--vidu-key K] [--fal-key K] [--replicate-key K]
+//        [--vidu-key K] [--fal-key K] [--replicate-key K] [--bfl-key K]
+//        [--imagen-key K] [--seedream-key K] [--elevenlabs-key K] [--heygen-key K] [--hedra-key K]
 // prints "listening <port>" on stdout once bound.
 //
 // Upstream routes (base URLs: luma http://127.0.0.1:P/dream-machine/v1,
@@ -40,6 +44,7 @@
 //                                                    account key (GET /_fake/vertex-key)
 //   POST   /vertex/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:predictLongRunning
 //   POST   /vertex/v1/.../models/{m}:fetchPredictOperation {"operationName"}
+//   POST   /vertex/v1/.../models/{m}:predict         Imagen on Vertex (synchronous, scripted as imagen)
 //                                                    Veo on Vertex AI: Bearer <issued token>,
 //                                                    response.videos[0].bytesBase64Encoded (or
 //                                                    gcsUri with "result":"gcs")
@@ -53,7 +58,18 @@
 //   GET    /fal-ai/{app}/requests/{id}              fal result {"video":{"url"}} (PUT .../cancel)
 //   POST   /v1/models/{owner}/{name}/predictions    Replicate submit (201 prediction)
 //   GET    /v1/predictions/{id}                     Replicate prediction (POST .../cancel)
-//   GET    /files/{name}.mp4                        result files from --media
+//   POST   /v1/flux-{model}                         BFL submit -> {"id","polling_url"}
+//   GET    /v1/get_result?id=                       BFL result: Pending|Ready|Error|... result.sample
+//   POST   /v1beta/models/{model}:predict           Imagen (synchronous): predictions[].bytesBase64Encoded
+//   POST   /api/v3/images/generations               Seedream (synchronous): data[].url | b64_json
+//   POST   /v1/text-to-speech/{voice_id}?output_format=   ElevenLabs (synchronous): audio/mpeg body
+//   POST   /v2/video/generate                       HeyGen submit -> {"error":null,"data":{"video_id"}}
+//   GET    /v1/video_status.get?video_id=           HeyGen status {"code":100,"data":{status,video_url}}
+//   POST   /web-app/public/assets {name,type}       Hedra asset -> {"id"}; POST .../assets/{id}/upload
+//          multipart/form-data "file" (the bytes must be of the asset's type)
+//   POST   /web-app/public/generations              Hedra submit (uploaded image + audio assets) -> {"id"}
+//   GET    /web-app/public/generations/{id}/status  Hedra status queued|processing|complete|error, url
+//   GET    /files/{name}.{mp4|png|jpg|mp3}          result files from --media and tests/fakes/media
 // Auth is checked as the upstreams do: Luma `Authorization: Bearer <key>`
 // (401 {"detail"}); Runway Bearer plus `X-Runway-Version: 2024-11-06` (401
 // {"error"}, 400 without the version); Kling an HS256 JWT from the access
@@ -71,7 +87,17 @@
 // Seedance: Bearer (401 AuthenticationError), errors {"error":{"code","message"}},
 // moderation InputText/OutputVideoSensitiveContentDetected. Vidu: `Token <key>`,
 // errors {"code","reason","message"}, a failed task's err_code (AuditFailed =
-// moderation). fal: `Key <key>` (401 {"detail"}), 422 {"detail":[{msg,type}]},
+// moderation). BFL: `x-key` (401 {"detail"}), 422 {"detail":[...]}, 402
+// without credits, final moderation = "Content Moderated" with details;
+// its result URL is signed and expires (result "expired"). Imagen: the Veo
+// key rules; final moderation = a prediction with raiFilteredReason and no
+// bytes, "malformed" = bytes that are not base64 of an image. Seedream: Ark
+// Bearer and errors; the answer holds b64_json when the request asked for it
+// or the script's result is "b64". ElevenLabs: `xi-api-key` (401
+// {"detail":{"status":"invalid_api_key"}}), 422 {"detail":[...]}, the answer
+// is the MP3 itself ("html" serves text/html, "malformed" bytes that are
+// no audio). HeyGen: `X-Api-Key`, errors {"error":{"code","message"}},
+// statuses pending|processing|completed|failed. fal: `Key <key>` (401 {"detail"}), 422 {"detail":[{msg,type}]},
 // final failed = COMPLETED with error/error_type, moderation = the result
 // answering 422 content_policy_violation; "poll" also breaks the result step.
 // Replicate: Bearer, problem details, failed predictions' error text (NSFW =
@@ -80,7 +106,7 @@
 // Control API (same port):
 //   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|vertex|seedance|vidu|fal|replicate|all",
 //        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
-//        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)",
+//        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)|malformed (sync)",
 //        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
 //        "poll":"ok|503|reset" (every poll of the provider, also of tasks
 //        already accepted, and MiniMax's files/retrieve),
@@ -122,9 +148,36 @@ const opt = {
 	viduKey: arg('vidu-key', 'vidu-test-key'),
 	falKey: arg('fal-key', 'fal-test-key'),
 	replicateKey: arg('replicate-key', 'replicate-test-key'),
+	bflKey: arg('bfl-key', 'bfl-test-key'),
+	imagenKey: arg('imagen-key', 'imagen-test-key'),
+	seedreamKey: arg('seedream-key', 'seedream-test-key'),
+	elevenlabsKey: arg('elevenlabs-key', 'elevenlabs-test-key'),
+	heygenKey: arg('heygen-key', 'heygen-test-key'),
+	hedraKey: arg('hedra-key', 'hedra-test-key'),
 	resultFile: arg('result-file', 'sample-video.mp4'),
 };
-const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'vertex', 'seedance', 'vidu', 'fal', 'replicate'];
+const PROVIDERS = ['luma', 'runway', 'kling', 'minimax', 'wan', 'veo', 'vertex', 'seedance', 'vidu', 'fal', 'replicate',
+	'bfl', 'imagen', 'seedream', 'elevenlabs', 'heygen', 'hedra'];
+// Upstreams that answer the submit with the result (no task to poll).
+const SYNC = ['imagen', 'seedream', 'elevenlabs'];
+// Result files: --media (the installed samples) and the fake's own.
+const MEDIA_DIRS = [null, path.join(path.dirname(new URL(import.meta.url).pathname), 'media')];
+const TYPES = { mp4: 'video/mp4', png: 'image/png', jpg: 'image/jpeg', mp3: 'audio/mpeg' };
+function mediaFile(name) {
+	for (const d of MEDIA_DIRS) {
+		const f = path.join(d ?? opt.media, name);
+		if (fs.existsSync(f)) return f;
+	}
+	return null;
+}
+// The file a task's result is: by what the upstream makes.
+function resultFileOf(provider, family, body) {
+	if (provider === 'elevenlabs' || family.includes('elevenlabs') || family.includes('tts')) return 'sample-speech.mp3';
+	if (provider === 'seedream') return 'sample-image.jpg';
+	if (provider === 'bfl') return body?.output_format === 'png' ? 'sample-image.png' : 'sample-image.jpg';
+	if (provider === 'imagen' || /flux|imagen|seedream/.test(family)) return 'sample-image.png';
+	return opt.resultFile;
+}
 // Vertex AI: the service account this fake trusts, and the tokens it issued
 // (kept across /_fake/reset: a scheduler caches its token for an hour).
 const VERTEX_EMAIL = 'doitong-test@fake-project.iam.gserviceaccount.com';
@@ -142,6 +195,7 @@ function reset() {
 	state = {
 		scripts: Object.fromEntries(PROVIDERS.map((p) => [p, defaultScript()])),
 		tasks: new Map(),        // `${provider}:${id}` -> task
+		assets: new Map(),       // Hedra assets
 		order: [],               // kling list order
 		held: new Set(),         // sockets never answered
 		seq: 0,
@@ -289,6 +343,32 @@ function authReplicate(req) {
 	return req.headers.authorization === `Bearer ${opt.replicateKey}` ? null
 		: [401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 }];
 }
+function authBfl(req) {
+	return req.headers['x-key'] === opt.bflKey ? null : [401, { detail: 'Not authenticated - Invalid Authentication' }];
+}
+function authImagen(req) {
+	const k = req.headers['x-goog-api-key'];
+	if (k === undefined)
+		return [403, googleErr(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.')];
+	return k === opt.imagenKey ? null : [400, googleErr(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.',
+		[{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }])];
+}
+function authSeedream(req) {
+	return req.headers.authorization === `Bearer ${opt.seedreamKey}` ? null
+		: [401, arkErr('AuthenticationError', 'The API key or AK/SK in the request is missing or invalid.')];
+}
+const elevenErr = (status, message) => ({ detail: { status, message } });
+function authElevenlabs(req) {
+	return req.headers['xi-api-key'] === opt.elevenlabsKey ? null
+		: [401, elevenErr('invalid_api_key', 'Invalid API key')];
+}
+const heygenErr = (code, message) => ({ error: { code, message }, data: null });
+function authHedra(req) {
+	return req.headers['x-api-key'] === opt.hedraKey ? null : [401, { detail: 'Invalid API key' }];
+}
+function authHeygen(req) {
+	return req.headers['x-api-key'] === opt.heygenKey ? null : [401, heygenErr('invalid_api_key', 'Invalid API key')];
+}
 const falDetail = (msg, type) => ({ detail: [{ loc: ['body', 'prompt'], msg, type }] });
 
 // ------------------------------------------------------------ upstream error shapes
@@ -356,6 +436,48 @@ const errors = {
 		400: (why) => [422, falDetail(`Invalid request: ${why}`, 'value_error')],
 		moderation: () => [422, falDetail('The content could not be processed because it contained material flagged by a content checker.', 'content_policy_violation')],
 		404: () => [404, { detail: 'Request not found' }],
+	},
+	bfl: {
+		503: () => [503, { detail: 'Service Unavailable' }],
+		429: () => [429, { detail: 'You have exceeded the number of active tasks. Please wait.', retry_after: 1 }],
+		400: (why) => [422, { detail: [{ loc: ['body'], msg: why, type: 'value_error' }] }],
+		moderation: () => [400, { detail: 'Request Moderated: the prompt was flagged by moderation.' }],
+		404: () => [200, { id: 'unknown', status: 'Task not found', result: null }],
+	},
+	imagen: {
+		503: () => [503, googleErr(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')],
+		429: () => [429, googleErr(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota.')],
+		400: (why) => [400, googleErr(400, 'INVALID_ARGUMENT', why)],
+		moderation: () => [400, googleErr(400, 'INVALID_ARGUMENT', "The prompt could not be submitted. This prompt contains words that violate Google's Responsible AI practices.")],
+		404: () => [404, googleErr(404, 'NOT_FOUND', 'models/x is not found')],
+	},
+	seedream: {
+		503: () => [503, arkErr('ServiceUnavailable', 'The service is temporarily unavailable.')],
+		429: () => [429, arkErr('RateLimitExceeded.EndpointIPMExceeded', 'The request rate exceeds the endpoint limit.')],
+		400: (why) => [400, arkErr('InvalidParameter', `The parameter is invalid: ${why}`)],
+		moderation: () => [400, arkErr('InputTextSensitiveContentDetected', 'The request failed because the input text may contain sensitive information.')],
+		404: () => [404, arkErr('ModelNotOpen', 'The model is not activated.')],
+	},
+	elevenlabs: {
+		503: () => [503, elevenErr('service_unavailable', 'The service is temporarily unavailable.')],
+		429: () => [429, elevenErr('too_many_concurrent_requests', 'Too many concurrent requests for your plan.')],
+		400: (why) => [422, { detail: [{ loc: ['body', 'text'], msg: why, type: 'value_error' }] }],
+		moderation: () => [400, elevenErr('content_against_policy', 'The text violates the terms of use policy.')],
+		404: () => [404, elevenErr('voice_not_found', 'A voice with that id was not found.')],
+	},
+	hedra: {
+		503: () => [503, { detail: 'Service Unavailable' }],
+		429: () => [429, { detail: 'Rate limit exceeded' }],
+		400: (why) => [422, { detail: why }],
+		moderation: () => [400, { detail: 'The content was blocked by our moderation policy.' }],
+		404: () => [404, { detail: 'Generation not found' }],
+	},
+	heygen: {
+		503: () => [503, heygenErr('internal_error', 'Internal server error')],
+		429: () => [429, heygenErr('rate_limit_exceeded', 'Rate limit exceeded')],
+		400: (why) => [400, heygenErr('invalid_parameter', why)],
+		moderation: () => [400, heygenErr('content_moderation', 'The script was flagged by our content moderation policy.')],
+		404: () => [404, { code: 40001, message: 'Video not found', data: null }],
 	},
 	replicate: {
 		503: () => [503, { title: 'Service Unavailable', detail: 'The service is temporarily unavailable.', status: 503 }],
@@ -428,6 +550,8 @@ function validate(provider, family, b) {
 		if (family === 'img2video' && b.aspect_ratio !== undefined) return 'aspect_ratio is not accepted for img2video';
 		if (b.duration !== undefined && ![4, 5, 8].includes(b.duration)) return 'duration must be 4, 5 or 8';
 		if (b.resolution !== undefined && !['360p', '540p', '720p', '1080p'].includes(b.resolution)) return 'resolution is invalid';
+	} else if (provider === 'fal' && /elevenlabs|tts/.test(family)) {
+		if (typeof b.text !== 'string') return 'text: field required';
 	} else if (provider === 'fal') {
 		if (typeof b.prompt !== 'string' && typeof b.image_url !== 'string') return 'prompt: field required';
 		if (family.includes('image-to-video') && typeof b.image_url !== 'string') return 'image_url: field required';
@@ -435,6 +559,58 @@ function validate(provider, family, b) {
 	} else if (provider === 'replicate') {
 		if (!b.input || typeof b.input !== 'object') return 'input is required';
 		if (typeof b.input.prompt !== 'string') return 'input.prompt: prompt is required';
+	} else if (provider === 'bfl') {
+		if (typeof b.prompt !== 'string' || !b.prompt) return 'prompt: field required';
+		const free = family.includes('ultra') || family.includes('kontext');
+		if (free && (b.width !== undefined || b.height !== undefined)) return 'width/height: extra fields not permitted';
+		if (!free) {
+			for (const k of ['width', 'height'])
+				if (!Number.isInteger(b[k]) || b[k] < 256 || b[k] > 1440 || b[k] % 32) return `${k}: must be a multiple of 32 in 256..1440`;
+		}
+		if (b.aspect_ratio !== undefined && !/^(21:9|16:9|3:2|4:3|1:1|3:4|2:3|9:16|9:21)$/.test(b.aspect_ratio)) return 'aspect_ratio: invalid';
+		if (b.raw !== undefined && !family.includes('ultra')) return 'raw: extra fields not permitted';
+		if (b.input_image !== undefined && !family.includes('kontext')) return 'input_image: extra fields not permitted';
+		if (b.safety_tolerance !== undefined && !(Number.isInteger(b.safety_tolerance) && b.safety_tolerance >= 0 && b.safety_tolerance <= 6)) return 'safety_tolerance: 0..6';
+		if (b.output_format !== undefined && !['jpeg', 'png', 'webp'].includes(b.output_format)) return 'output_format: jpeg or png';
+	} else if (provider === 'imagen') {
+		if (!Array.isArray(b.instances) || b.instances.length !== 1 || typeof b.instances[0].prompt !== 'string') return 'instances[0].prompt is required';
+		const par = b.parameters ?? {};
+		if (!family.startsWith('projects/'))   // Vertex AI takes them
+			for (const k of ['negativePrompt', 'seed', 'addWatermark', 'enhancePrompt'])
+				if (par[k] !== undefined) return `${k} parameter is not supported in Gemini API.`;
+		if (par.sampleCount !== undefined && !(par.sampleCount >= 1 && par.sampleCount <= 4)) return 'sampleCount must be 1 to 4';
+		if (par.aspectRatio !== undefined && !['1:1', '3:4', '4:3', '9:16', '16:9'].includes(par.aspectRatio)) return 'aspectRatio is invalid';
+		if (par.sampleImageSize !== undefined && (!['1K', '2K'].includes(par.sampleImageSize) || family.includes('fast'))) return 'sampleImageSize is invalid';
+	} else if (provider === 'seedream') {
+		if (typeof b.model !== 'string') return 'model is required';
+		if (typeof b.prompt !== 'string') return 'prompt is required';
+		if (typeof b.size !== 'string' || !/^(1K|2K|4K|\d{3,4}x\d{3,4})$/.test(b.size)) return 'size is invalid';
+		if (!['url', 'b64_json', undefined].includes(b.response_format)) return 'response_format is invalid';
+		if (b.guidance_scale !== undefined && !b.model.startsWith('seedream-3')) return 'guidance_scale is not supported by this model';
+	} else if (provider === 'elevenlabs') {
+		if (typeof b.text !== 'string' || !b.text) return 'text: field required';
+		if (b.model_id !== undefined && typeof b.model_id !== 'string') return 'model_id: str type expected';
+		const vs = b.voice_settings ?? {};
+		for (const k of ['stability', 'similarity_boost', 'style'])
+			if (vs[k] !== undefined && !(vs[k] >= 0 && vs[k] <= 1)) return `voice_settings.${k}: must be 0..1`;
+		if (vs.speed !== undefined && !(vs.speed >= 0.7 && vs.speed <= 1.2)) return 'voice_settings.speed: must be 0.7..1.2';
+	} else if (provider === 'hedra') {
+		if (b.type !== 'video' || typeof b.ai_model_id !== 'string') return 'type and ai_model_id are required';
+		const img = state.assets.get(b.start_keyframe_id), aud = state.assets.get(b.audio_id);
+		if (!img || img.type !== 'image' || !img.bytes) return 'start_keyframe_id must name an uploaded image asset';
+		if (!aud || aud.type !== 'audio' || !aud.bytes) return 'audio_id must name an uploaded audio asset';
+		const gi = b.generated_video_inputs ?? {};
+		if (typeof gi.text_prompt !== 'string') return 'generated_video_inputs.text_prompt is required';
+		if (gi.resolution !== undefined && !['540p', '720p'].includes(gi.resolution)) return 'resolution must be 540p or 720p';
+		if (gi.aspect_ratio !== undefined && !['16:9', '9:16', '1:1'].includes(gi.aspect_ratio)) return 'aspect_ratio is invalid';
+	} else if (provider === 'heygen') {
+		const v = b.video_inputs?.[0];
+		if (!v || typeof v.character?.avatar_id !== 'string') return 'video_inputs[0].character.avatar_id is required';
+		if (v.voice?.type === 'text' && (typeof v.voice.input_text !== 'string' || typeof v.voice.voice_id !== 'string'))
+			return 'video_inputs[0].voice needs input_text and voice_id';
+		if (v.voice?.type === 'audio' && typeof v.voice.audio_url !== 'string') return 'video_inputs[0].voice.audio_url is required';
+		if (v.background && !['color', 'image', 'video'].includes(v.background.type)) return 'background.type is invalid';
+		if (b.dimension && !(b.dimension.width > 0 && b.dimension.height > 0)) return 'dimension is invalid';
 	} else if (provider === 'minimax') {
 		if (typeof b.model !== 'string') return 'model is required';
 		if (typeof b.prompt !== 'string' && typeof b.first_frame_image !== 'string') return 'prompt is required';
@@ -463,9 +639,11 @@ function resultUrl(req, task) {
 		const mode = ['expired', 'html'].includes(task.script.result) ? task.script.result : 'ok';
 		return `${baseUrl(req)}/v1beta/files/${mode}-${task.fileKey}:download?alt=media`;
 	}
-	if (task.script.result === 'expired') return `${baseUrl(req)}/files/expired-${task.id}.mp4?token=t0k3n`;
-	if (task.script.result === 'html') return `${baseUrl(req)}/files/html-${task.id}.mp4`;
-	return `${baseUrl(req)}/files/${opt.resultFile}?token=t0k3n`;
+	const file = task.file ?? opt.resultFile, ext = file.replace(/^.*\./, '');
+	const id = String(task.id).replace(/[^A-Za-z0-9_-]/g, '_');
+	if (task.script.result === 'expired') return `${baseUrl(req)}/files/expired-${id}.${ext}?token=t0k3n`;
+	if (task.script.result === 'html') return `${baseUrl(req)}/files/html-${file}`;
+	return `${baseUrl(req)}/files/${file}?token=t0k3n`;
 }
 function phase(task) {
 	return task.polls >= task.script.pollsUntilDone ? task.script.final : 'running';
@@ -779,8 +957,11 @@ function falResult(req, res, id) {
 		return send(res, 422, falDetail('The content could not be processed because it contained material flagged by a content checker.', 'content_policy_violation'),
 			{ 'x-fal-error-type': 'content_policy_violation' });
 	if (p === 'failed') return send(res, 500, { detail: 'Runner disconnected' }, { 'x-fal-error-type': 'runner_disconnected' });
-	return send(res, 200, { video: { url: resultUrl(req, t), content_type: 'video/mp4', file_name: 'output.mp4',
-		file_size: fs.statSync(path.join(opt.media, opt.resultFile)).size }, seed: 42 });
+	const f = { url: resultUrl(req, t), content_type: TYPES[t.file.replace(/^.*\./, '')], file_name: t.file,
+		file_size: fs.statSync(mediaFile(t.file)).size };
+	if (f.content_type.startsWith('image/')) return send(res, 200, { images: [{ ...f, width: 256, height: 144 }], seed: 42 });
+	if (f.content_type.startsWith('audio/')) return send(res, 200, { audio: f });
+	return send(res, 200, { video: f, seed: 42 });
 }
 function replicateView(req, t) {
 	const p = phase(t);
@@ -805,6 +986,117 @@ function replicateView(req, t) {
 	}
 	return v;
 }
+function bflView(req, t) {
+	const p = phase(t);
+	const v = { id: t.id, status: 'Pending', result: null, progress: null, details: null };
+	if (p === 'running') {
+		v.status = t.script.pollStatus ?? 'Pending';
+		v.progress = Math.min(0.99, (t.polls + 1) / (t.script.pollsUntilDone + 1));
+	} else if (p === 'succeed') {
+		v.status = 'Ready';
+		v.result = { sample: resultUrl(req, t), prompt: t.body.prompt, seed: t.body.seed ?? 1234, start_time: 1, end_time: 2, duration: 1 };
+	} else if (p === 'moderation') {
+		v.status = 'Content Moderated';
+		v.details = { 'Moderation Reasons': ['Derivative Works Filter'] };
+	} else {
+		v.status = 'Error';
+		v.details = { error: 'Generation failed' };
+	}
+	return v;
+}
+function hedraView(req, t) {
+	const p = phase(t);
+	const v = { id: t.id, asset_id: null, url: null, download_url: null, error_message: null };
+	if (p === 'running') v.status = t.script.pollStatus ?? (t.polls === 0 ? 'queued' : 'processing');
+	else if (p === 'succeed') {
+		v.status = 'complete';
+		v.url = resultUrl(req, t);
+		v.download_url = v.url;
+		v.asset_id = crypto.randomUUID();
+	} else {
+		v.status = 'error';
+		v.error_message = p === 'moderation' ? 'The content was blocked by our moderation policy.' : 'Generation failed';
+	}
+	return v;
+}
+// Hedra's asset steps: create, then a multipart upload of the bytes.
+function hedraAsset(req, res, body, raw, id) {
+	if (!id) {
+		if (!['image', 'audio'].includes(body?.type) || typeof body?.name !== 'string') {
+			const [st, b] = errors.hedra[400]('name and type (image|audio) are required');
+			return send(res, st, b);
+		}
+		const a = { id: crypto.randomUUID(), name: body.name, type: body.type, bytes: 0 };
+		state.assets.set(a.id, a);
+		return send(res, 200, { id: a.id, name: a.name, type: a.type });
+	}
+	const a = state.assets.get(id);
+	if (!a) return send(res, 404, { detail: 'Asset not found' });
+	const m = /^multipart\/form-data; boundary=(\S+)$/.exec(req.headers['content-type'] ?? '');
+	const head = raw.indexOf('\r\n\r\n');
+	const disp = raw.subarray(0, Math.max(0, head)).toString();
+	const data = head >= 0 ? raw.subarray(head + 4, raw.length - (`\r\n--${m?.[1]}--\r\n`.length)) : Buffer.alloc(0);
+	const magic = a.type === 'image' ? [[0x89, 0x50], [0xff, 0xd8]] : [[0x49, 0x44], [0xff, 0xf3], [0xff, 0xfb], [0x52, 0x49]];
+	if (!m || !raw.subarray(0, m[1].length + 2).equals(Buffer.from(`--${m[1]}`)) || !/name="file"/.test(disp) ||
+	    !magic.some(([x, y]) => data[0] === x && data[1] === y)) {
+		const [st, b] = errors.hedra[400](`the upload is not a multipart "file" holding ${a.type === 'image' ? 'an image' : 'audio'}`);
+		return send(res, st, b);
+	}
+	a.bytes = data.length;
+	state.stats.uploads = (state.stats.uploads ?? 0) + 1;
+	return send(res, 200, { id: a.id, name: a.name, type: a.type, asset: { size: a.bytes } });
+}
+function heygenView(req, t) {
+	const p = phase(t);
+	const d = { id: t.id, callback_id: t.body.callback_id ?? null, created_at: Math.floor(t.created.getTime() / 1000),
+		video_url: null, thumbnail_url: null, duration: null, error: null };
+	if (p === 'running') d.status = t.script.pollStatus ?? (t.polls === 0 ? 'pending' : 'processing');
+	else if (p === 'succeed') {
+		d.status = 'completed';
+		d.video_url = resultUrl(req, t);
+		d.duration = 2;
+	} else {
+		d.status = 'failed';
+		d.error = p === 'moderation' ? { code: 'MOVIO_CONTENT_MODERATION', message: 'The content was rejected by moderation.', detail: '' }
+			: { code: 'MOVIO_RENDER_FAILED', message: 'Video rendering failed', detail: '' };
+	}
+	return { code: 100, message: 'Success', data: d };
+}
+// The answer of a synchronous upstream: the result itself.
+function syncAnswer(provider, req, res, t) {
+	const final = t.script.final;
+	const file = mediaFile(t.file);
+	if (final === 'failed') {
+		const [st, b] = errors[provider]['503']();
+		return send(res, st === 503 ? 500 : st, b);
+	}
+	if (provider === 'elevenlabs') {
+		if (final === 'moderation') {
+			const [st, b] = errors.elevenlabs.moderation();
+			return send(res, st, b);
+		}
+		const bytes = final === 'malformed' ? Buffer.from('<html>not audio</html>') : fs.readFileSync(file);
+		res.writeHead(200, { 'content-type': t.script.result === 'html' ? 'text/html' : 'audio/mpeg',
+			'content-length': bytes.length, 'request-id': crypto.randomUUID(), 'x-character-count': String(t.body.text.length) });
+		return res.end(bytes);
+	}
+	if (provider === 'imagen') {
+		if (final === 'moderation')
+			return send(res, 200, { predictions: [{ raiFilteredReason: 'Your current safety filter threshold filtered out the generated image.' }] });
+		const b64 = final === 'malformed' ? '!!not base64!!' : fs.readFileSync(file).toString('base64');
+		return send(res, 200, { predictions: [{ bytesBase64Encoded: b64, mimeType: 'image/png' }],
+			positivePromptSafetyAttributes: { categories: [], scores: [] } });
+	}
+	// seedream
+	if (final === 'moderation')
+		return send(res, 400, arkErr('OutputImageSensitiveContentDetected', 'The generated image may contain sensitive information.'));
+	if (final === 'malformed') return send(res, 200, { model: t.body.model, created: 1, data: [] });
+	const item = t.body.response_format === 'b64_json' || t.script.result === 'b64'
+		? { b64_json: fs.readFileSync(file).toString('base64'), size: t.body.size }
+		: { url: resultUrl(req, t), size: t.body.size };
+	return send(res, 200, { model: t.body.model, created: Math.floor(Date.now() / 1000), data: [item],
+		usage: { generated_images: 1, output_tokens: 4096, total_tokens: 4096 } });
+}
 const klingOk = (data) => ({ code: 0, message: 'SUCCEED', request_id: crypto.randomUUID(), data });
 
 // ------------------------------------------------------------ handlers
@@ -813,7 +1105,8 @@ function submit(provider, family, req, res, body) {
 	s.submissions[provider]++;
 	const ext = provider === 'kling' ? body?.external_task_id : undefined;
 	if (ext) s.byExternalId[ext] = (s.byExternalId[ext] ?? 0) + 1;
-	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt ??
+	const prompt = body?.prompt ?? body?.promptText ?? body?.input?.prompt ?? body?.text ??
+		body?.instances?.[0]?.prompt ?? body?.video_inputs?.[0]?.voice?.input_text ??
 		body?.content?.find?.((c) => c.type === 'text')?.text;
 	if (typeof prompt === 'string') s.byPrompt[prompt] = (s.byPrompt[prompt] ?? 0) + 1;
 	const script = { ...state.scripts[provider] };
@@ -842,6 +1135,8 @@ function submit(provider, family, req, res, body) {
 	}
 	const t = { provider, family, id: newId(provider), externalId: ext, body, script, polls: 0,
 		created: new Date() };
+	t.file = resultFileOf(provider, family, body);
+	if (provider === 'bfl') t.id = crypto.randomUUID();
 	if (provider === 'minimax') t.fileId = String(300000000000 + state.seq);
 	if (provider === 'seedance') t.id = `cgt-2025${String(state.seq).padStart(6, '0')}-${crypto.randomBytes(3).toString('hex')}`;
 	if (provider === 'vidu') t.id = String(880000000000 + state.seq);
@@ -857,6 +1152,10 @@ function submit(provider, family, req, res, body) {
 	if (provider === 'kling') state.order.unshift(t);
 	s.accepted[provider]++;
 	if (script.submit === 'timeout-after-accept') return hold(req, res);
+	if (SYNC.includes(provider)) return syncAnswer(provider, req, res, t);
+	if (provider === 'bfl') return send(res, 200, { id: t.id, polling_url: `${baseUrl(req)}/v1/get_result?id=${t.id}`, cost: 4, input_mp: 0, output_mp: 1 });
+	if (provider === 'heygen') return send(res, 200, { error: null, data: { video_id: t.id } });
+	if (provider === 'hedra') return send(res, 200, { id: t.id, asset_id: null, status: 'queued' });
 	if (provider === 'luma') return send(res, 201, lumaView(req, t));
 	if (provider === 'runway') return send(res, 200, { id: t.id });
 	if (provider === 'minimax') return send(res, 200, { task_id: t.id, base_resp: minimaxResp(0, 'success') });
@@ -912,13 +1211,14 @@ function files(req, res, name) {
 		return res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
 	}
 	const html = name.startsWith('html-');
-	const file = path.join(opt.media, html ? opt.resultFile : name);
-	if (!/^[A-Za-z0-9._-]+\.mp4$/.test(name) || !fs.existsSync(file)) {
+	const m = /^[A-Za-z0-9._-]+\.(mp4|png|jpg|mp3)$/.exec(name);
+	const file = m ? mediaFile(html ? name.slice(5) : name) : null;
+	if (!file) {
 		res.writeHead(404, { 'content-type': 'text/plain' });
 		return res.end('not found');
 	}
 	const size = fs.statSync(file).size;
-	res.writeHead(200, { 'content-type': html ? 'text/html' : 'video/mp4', 'content-length': size });
+	res.writeHead(200, { 'content-type': html ? 'text/html' : TYPES[m[1]], 'content-length': size });
 	fs.createReadStream(file).pipe(res);
 }
 
@@ -964,7 +1264,13 @@ function route(req, res, body, raw) {
 	}
 
 	let provider = null;
-	if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
+	if (/^\/v1\/flux-[a-z0-9.-]+$/.test(p) || p === '/v1/get_result') provider = 'bfl';
+	else if (/^\/v1beta\/models\/[^/]+:predict$/.test(p)) provider = 'imagen';
+	else if (p === '/api/v3/images/generations') provider = 'seedream';
+	else if (p.startsWith('/v1/text-to-speech/')) provider = 'elevenlabs';
+	else if (p === '/v2/video/generate' || p === '/v1/video_status.get') provider = 'heygen';
+	else if (p.startsWith('/web-app/public/')) provider = 'hedra';
+	else if (p.startsWith('/dream-machine/v1/')) provider = 'luma';
 	else if (p === '/v1/image_to_video' || p === '/v1/text_to_video' || p.startsWith('/v1/tasks/')) provider = 'runway';
 	else if (p.startsWith('/v1/videos/')) provider = 'kling';
 	else if (p.startsWith('/api/v1/')) provider = 'wan';
@@ -978,17 +1284,52 @@ function route(req, res, body, raw) {
 	if (!provider) return send(res, 404, { error: 'no such route' });
 	record(provider, req, body);
 	const auth = { luma: authLuma, runway: authRunway, kling: authKling, minimax: authMinimax, wan: authWan, veo: authVeo, vertex: authVertex,
-		seedance: authSeedance, vidu: authVidu, fal: authFal, replicate: authReplicate };
+		seedance: authSeedance, vidu: authVidu, fal: authFal, replicate: authReplicate, bfl: authBfl, imagen: authImagen,
+		seedream: authSeedream, elevenlabs: authElevenlabs, heygen: authHeygen, hedra: authHedra };
 	const denied = auth[provider](req);
 	if (denied) {
 		state.stats.unauthorized[provider]++;
 		return send(res, denied[0], denied[1]);
 	}
+	if (provider === 'hedra' && req.method === 'POST' && (m = /^\/web-app\/public\/assets\/([^/]+)\/upload$/.exec(p)))
+		return hedraAsset(req, res, null, req.rawBody, m[1]);
 	if (body === undefined && req.method === 'POST') {
 		const [st, b] = errors[provider][400]('body is not valid JSON');
 		return send(res, st, b);
 	}
-	if (provider === 'luma') {
+	if (provider === 'bfl') {
+		if (req.method === 'POST' && p !== '/v1/get_result') return submit('bfl', p.slice(4), req, res, body);
+		if (req.method === 'GET' && p === '/v1/get_result') {
+			const id = url.searchParams.get('id') ?? '';
+			if (!state.tasks.has(`bfl:${id}`)) return send(res, 200, { id, status: 'Task not found', result: null });
+			return task('bfl', id, req, res, bflView);
+		}
+	} else if (provider === 'imagen') {
+		if (req.method === 'POST') return submit('imagen', /models\/([^/]+):predict/.exec(p)[1], req, res, body);
+	} else if (provider === 'seedream') {
+		if (req.method === 'POST') return submit('seedream', 'image', req, res, body);
+	} else if (provider === 'elevenlabs') {
+		if (req.method === 'POST' && (m = /^\/v1\/text-to-speech\/([A-Za-z0-9]{20})$/.exec(p))) {
+			const fmt = url.searchParams.get('output_format') ?? 'mp3_44100_128';
+			if (!/^(mp3_(22050_32|44100_(32|64|96|128|192))|pcm_(8000|16000|22050|24000|44100|48000)|ulaw_8000|alaw_8000|opus_48000_(32|64|96|128|192))$/.test(fmt)) {
+				const [st, b] = errors.elevenlabs[400]('output_format is invalid');
+				return send(res, st, b);
+			}
+			return submit('elevenlabs', m[1], req, res, body);
+		}
+		if (req.method === 'POST') {
+			const [st, b] = errors.elevenlabs[404]();
+			return send(res, st, b);
+		}
+	} else if (provider === 'hedra') {
+		if (req.method === 'POST' && p === '/web-app/public/assets') return hedraAsset(req, res, body, null, null);
+		if (req.method === 'POST' && p === '/web-app/public/generations') return submit('hedra', 'video', req, res, body);
+		if (req.method === 'GET' && (m = /^\/web-app\/public\/generations\/([^/]+)\/status$/.exec(p)))
+			return task('hedra', m[1], req, res, hedraView);
+	} else if (provider === 'heygen') {
+		if (req.method === 'POST' && p === '/v2/video/generate') return submit('heygen', 'avatar', req, res, body);
+		if (req.method === 'GET' && p === '/v1/video_status.get') return task('heygen', url.searchParams.get('video_id') ?? '', req, res, heygenView);
+	} else if (provider === 'luma') {
 		if (req.method === 'POST' && (p === '/dream-machine/v1/generations/video' || p === '/dream-machine/v1/generations'))
 			return submit('luma', 'video', req, res, body);
 		if ((m = /^\/dream-machine\/v1\/generations\/([^/]+)$/.exec(p)) && ['GET', 'DELETE'].includes(req.method))
@@ -1009,6 +1350,9 @@ function route(req, res, body, raw) {
 		const base = '^/vertex/v1/(projects/[a-z0-9-]+/locations/[a-z0-9-]+/publishers/google/models/[a-z0-9.-]+)';
 		if (req.method === 'POST' && (m = new RegExp(`${base}:predictLongRunning$`).exec(p)))
 			return submit('vertex', m[1], req, res, body);
+		// Imagen on Vertex: synchronous like the Gemini API's (scripted as imagen)
+		if (req.method === 'POST' && (m = new RegExp(`${base}:predict$`).exec(p)))
+			return submit('imagen', m[1], req, res, body);
 		if (req.method === 'POST' && (m = new RegExp(`${base}:fetchPredictOperation$`).exec(p))) {
 			const name = body?.operationName;
 			if (typeof name !== 'string') {
@@ -1089,7 +1433,8 @@ const server = http.createServer((req, res) => {
 	const chunks = [];
 	req.on('data', (c) => chunks.push(c));
 	req.on('end', () => {
-		const raw = Buffer.concat(chunks).toString();
+		req.rawBody = Buffer.concat(chunks);
+		const raw = req.rawBody.toString();
 		let body = null;
 		if (raw.length) {
 			try {

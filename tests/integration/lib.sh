@@ -284,6 +284,33 @@ poll_generation() {
 	POLL_STATUS="TIMEOUT(${POLL_STATUS:-no status})"
 }
 
+# it_fake_upstream ARGS...: starts tests/fakes/upstream.mjs on 127.0.0.1 (port
+# 0) with ARGS (its keys) and waits until it listens; sets FAKE (its base URL)
+# and FAKE_PID (the caller kills it). fake_ctl METHOD PATH [JSON] drives its
+# control API (/_fake/PATH).
+FAKE='' FAKE_PID=''
+it_fake_upstream() {
+	local out=$IT_TMP/fake.out port='' i
+	: >"$out"
+	node "$DOITONG_SRC_DIR/tests/fakes/upstream.mjs" --port 0 --media "$DOITONG_SRC_DIR/share/samples" \
+		"$@" >"$out" 2>&1 &
+	FAKE_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$out")
+		[[ -n $port ]] && break
+		sleep 0.1
+	done
+	if [[ -z $port ]]; then
+		kill -9 "$FAKE_PID" 2>/dev/null
+		it_abort "the fake upstream did not start: $(head -c 300 "$out")"
+	fi
+	FAKE=http://127.0.0.1:$port
+	note "fake upstream on $FAKE"
+}
+fake_ctl() {
+	curl -sS --max-time 5 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} "$FAKE/_fake/$2"
+}
+
 # unique_key: an Idempotency-Key unique to this run.
 unique_key() {
 	printf 'it-%s-%s-%s-%s\n' "$IT_SUITE" "$$" "$(date +%s%N)" "$RANDOM"

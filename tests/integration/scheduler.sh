@@ -46,20 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fake_out=$IT_TMP/fake.out
-node "$DOITONG_SRC_DIR/tests/fakes/upstream.mjs" --port 0 --media "$DOITONG_SRC_DIR/share/samples" \
-	--luma-key k-luma --runway-key k-runway --kling-access ak-test --kling-secret sk-test >"$fake_out" 2>&1 &
-PIDS+=($!)
-fake_port=''
-for ((i = 0; i < 100; i++)); do
-	fake_port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$fake_out")
-	[[ -n $fake_port ]] && break
-	sleep 0.1
-done
-[[ -n $fake_port ]] || it_abort "the fake upstream did not start: $(head -c 300 "$fake_out")"
-fake=http://127.0.0.1:$fake_port
-fake_ctl() { curl -sS --max-time 5 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} "$fake/_fake/$2"; }
-note "fake upstream on $fake"
+it_fake_upstream --luma-key k-luma --runway-key k-runway --kling-access ak-test --kling-secret sk-test
+PIDS+=("$FAKE_PID")
+fake=$FAKE
 
 psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, route, breaker_cooldown_s FROM internal.providers;
         UPDATE internal.providers SET base_url = '$fake/dream-machine/v1' WHERE id = 'luma';

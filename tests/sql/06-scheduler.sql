@@ -40,7 +40,7 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((:'c1'::jsonb)-
           'claim element fields');
 SELECT is(((:'c1'::jsonb)->0) - 'accountId' - 'id' - 'createdAt',
           '{"type":"AUDIO","input":{"text":"one"},"model":"eleven_multilingual_v2","route":"direct","status":"PENDING",
-            "awaitingSubmit":true,"attemptStartedAt":null,"baseUrl":null,"keyEnv":"DOITONG_ELEVENLABS_KEY","falModel":null,"replicateModel":null,
+            "awaitingSubmit":true,"attemptStartedAt":null,"baseUrl":null,"keyEnv":"DOITONG_ELEVENLABS_KEY","falModel":"fal-ai/elevenlabs/tts/multilingual-v2","replicateModel":null,
             "adapter":"elevenlabs","options":{},"attempts":0,"progress":0,"provider":"elevenlabs","testMode":false,
             "startedAt":null,"timeLimit":120,"webhookUrl":null,"autoSelected":false,"pollInterval":1,
             "upstreamModel":"eleven_multilingual_v2","submitInFlight":false,"upstreamTaskId":null,

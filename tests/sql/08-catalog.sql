@@ -21,8 +21,10 @@ SELECT results_eq($$SELECT t, array_agg(id ORDER BY id) FROM internal.providers,
                            ('IMAGE', ARRAY['flux-dev','flux-kontext','flux-krea','flux-pro','flux-pro-1.1','flux-ultra','imagen','local-image','seedream']),
                            ('VIDEO', ARRAY['kling','local-video','luma','minimax','runway','seedance','veo','vidu','wan'])$$,
                   'providers by type');
-SELECT is((SELECT count(*) FROM internal.providers WHERE adapter <> id OR route <> 'direct' OR NOT enabled), 0::bigint,
-          'adapter = id, route direct, enabled');
+-- FLUX.1 Krea is no BFL endpoint: it runs on fal (000012).
+SELECT is((SELECT count(*) FROM internal.providers
+            WHERE adapter <> id OR route <> (CASE id WHEN 'flux-krea' THEN 'fal' ELSE 'direct' END) OR NOT enabled),
+          0::bigint, 'adapter = id, route direct (flux-krea: fal), enabled');
 SELECT is((SELECT array_agg(p.id || '.' || (o->>'name')) FROM internal.providers p, jsonb_array_elements(p.options) o
             WHERE NOT (o->>'type' = ANY (ARRAY['string','integer','number','boolean','enum']))
                OR (o->>'name') IS NULL

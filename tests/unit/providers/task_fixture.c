@@ -104,6 +104,8 @@ void answer(const struct task_api *api, enum task_phase phase, const struct job 
 	struct task_view v;
 	if (phase == TASK_PHASE_RESULT)
 		task_parse_result(api, status, body, A, &v);
+	else if (phase == TASK_PHASE_SUBMIT && api->sync != TASK_ASYNC)
+		task_parse_sync(api, status, body, A, &v);
 	else
 		task_parse(api, status, body, A, &v);
 	task_outcome(api, phase, job, status, retry_after, &v, A, out);

@@ -42,7 +42,8 @@ void build(const struct task_api *api, enum task_phase phase, const struct job *
 void assert_refused(const struct task_api *api, const struct job *job, enum provider_fault fault,
 		    const char *in_why);
 
-/* The outcome of an answer (status, body) in phase for job. */
+/* The outcome of an answer (status, body) in phase for job (a synchronous
+ * upstream's submit answer is read with task_parse_sync). */
 void answer(const struct task_api *api, enum task_phase phase, const struct job *job,
 	    long status, int retry_after, const char *body, struct provider_outcome *out);
 
