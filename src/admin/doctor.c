@@ -2,7 +2,8 @@
  * doctor.c - `doitong-admin doctor`: one line per check of an installation
  * (database, migrations, each enabled upstream provider's key variable as a
  * warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
- * any check fails.
+ * any check fails. `doctor --invariants` checks the data instead: one line
+ * per row of api.invariant_violations(), exit 1 if there is any.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -127,4 +128,35 @@ int admin_doctor(const struct config *cfg)
 	check_program("ffmpeg", cfg->ffmpeg_bin, "-version", false);
 	fflush(stdout);
 	return ok ? 0 : 1;
+}
+
+int admin_doctor_invariants(const struct config *cfg)
+{
+	char err[1024];
+	PGconn *conn = migrate_connect(cfg->dsn, err, sizeof err);
+	if (!conn) {
+		fprintf(stderr, "doitong-admin: %s\n", err);
+		return 1;
+	}
+	PGresult *res = PQexec(conn, "SELECT kind, subject, detail FROM api.invariant_violations()");
+	int rc = 1;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "doitong-admin: could not check the invariants (run doitong-admin migrate?): %s",
+			PQerrorMessage(conn));
+	} else {
+		int n = PQntuples(res);
+		for (int i = 0; i < n; i++)
+			printf("VIOLATION %-24s %s: %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 2));
+		if (n)
+			printf("%d invariant violation(s)\n", n);
+		else
+			printf("invariants ok: balances equal their ledger, no orphan reservation, no stuck "
+			       "generation, every finished generation's webhook attempted, no double submission\n");
+		rc = n ? 1 : 0;
+	}
+	PQclear(res);
+	PQfinish(conn);
+	fflush(stdout);
+	return rc;
 }
