@@ -1,7 +1,7 @@
 /*
  * doctor.c - `doitong-admin doctor`: one line per check of an installation
  * (database, migrations, each enabled upstream provider's key variable as a
- * warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
+ * warning, webhook_secret_key as a warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
  * any check fails. `doctor --invariants` checks the data instead: one line
  * per row of api.invariant_violations(), exit 1 if there is any.
  */
@@ -14,6 +14,7 @@
 
 #include "admin/commands.h"
 #include "admin/migrate.h"
+#include "admin/seal.h"
 #include "providers/local.h"
 #include "providers/spawn.h"
 
@@ -77,6 +78,25 @@ static void check_provider_keys(PGconn *conn)
 	PQclear(res);
 }
 
+/* webhook_secret_key: a warning when unset (secrets stored in plaintext) or
+ * when secrets are still in plaintext although a key is set. */
+static void check_secret_key(PGconn *conn, const struct config *cfg)
+{
+	int plain = seal_count_plain(conn);
+	char detail[300];
+	if (!cfg->webhook_secret_key[0]) {
+		snprintf(detail, sizeof detail, "not set: webhook secrets are stored in plaintext (%d account(s)); "
+			 "set it (openssl rand -hex 32) and run doitong-admin migrate", plain);
+		report("secret_key", "warn", detail);
+	} else if (plain != 0) {
+		snprintf(detail, sizeof detail, "set, but %d account(s) keep a plaintext webhook secret: run "
+			 "doitong-admin migrate", plain);
+		report("secret_key", "warn", detail);
+	} else {
+		report("secret_key", "ok", "set; every webhook secret is sealed");
+	}
+}
+
 static bool check_media_dir(const char *dir)
 {
 	char path[4096], detail[4200];
@@ -116,6 +136,7 @@ int admin_doctor(const struct config *cfg)
 			snprintf(detail, sizeof detail, "%d applied, none pending", applied);
 			report("migrations", "ok", detail);
 			check_provider_keys(conn);
+			check_secret_key(conn, cfg);
 		}
 		PQfinish(conn);
 	} else {

@@ -33,6 +33,7 @@ struct config {
 	char *espeak_bin;     /* the local speech provider's program */
 	char *ffmpeg_bin;     /* the local image/video/avatar providers' program (and MP3) */
 	char *samples_dir;    /* test mode's sample results (share/samples) */
+	char *webhook_secret_key; /* 64 hex digits sealing webhook secrets at rest, or "" */
 };
 
 /* Fills cfg with defaults, the file's values, then the environment's.

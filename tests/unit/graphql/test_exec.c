@@ -113,7 +113,7 @@ static void run_request(struct run *r, const char *query, const char *variables,
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	if (variables)
 		assert_non_null(vars);
-	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false, false };
+	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false, false, NULL };
 	struct gql_request req = { query, strlen(query), vars, op, read_only };
 	fake.calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
