@@ -97,8 +97,8 @@ it_stack_up() {
 	# The stack's webhook_secret_key, so that it_admin seals and opens webhook
 	# secrets as the stack's own doitong-admin does.
 	out=$(bash "$DOITONG_SRC_DIR/scripts/stack" env) || it_abort "scripts/stack env failed"
-	line=$(grep '^DOITONG_WEBHOOK_SECRET_KEY=' <<<"$out" || true)
-	[[ -n $line ]] && export "$line"
+	line=$(sed -n 's/^DOITONG_WEBHOOK_SECRET_KEY=//p' <<<"$out")
+	[[ -n $line ]] && export DOITONG_WEBHOOK_SECRET_KEY=$line
 	return 0
 }
 
