@@ -435,8 +435,6 @@ int migrate_run(const struct config *cfg, bool status_only, FILE *out)
 	rc = apply_migrations(conn, cfg->sql_dir, out, &migrations);
 	if (rc == 0)
 		rc = apply_functions(conn, cfg->sql_dir, &functions);
-	if (rc == 0)
-		fprintf(out, "%d migration(s) applied, %d function file(s) applied\n", migrations, functions);
 	if (rc == 0) {
 		/* SQL cannot seal without the key (migration 000013): the secrets
 		 * still in plaintext are sealed here once a key is configured. */
@@ -451,6 +449,9 @@ int migrate_run(const struct config *cfg, bool status_only, FILE *out)
 			fprintf(out, "%d account(s)' webhook secrets sealed with webhook_secret_key\n", sealed);
 		}
 	}
+	/* The summary stays the last line (scripts read it). */
+	if (rc == 0)
+		fprintf(out, "%d migration(s) applied, %d function file(s) applied\n", migrations, functions);
 	PQclear(PQexec(conn, "SELECT pg_catalog.pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
 	PQfinish(conn);
 	return rc;

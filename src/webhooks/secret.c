@@ -13,23 +13,14 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "common/util.h"
+
 #define NONCE_LEN 12
 #define TAG_LEN 16
 #define PLAIN_PREFIX "whsec_"
 #define PREFIX_LEN (sizeof SECRET_SEALED_PREFIX - 1)
 /* Longest plaintext sealed: "whsec_" + base64 of 64 bytes. */
 #define PLAIN_MAX 128
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 bool secret_key_parse(const char *hex, struct secret_key *key)
 {
@@ -39,7 +30,7 @@ bool secret_key_parse(const char *hex, struct secret_key *key)
 	if (strlen(hex) != 2 * SECRET_KEY_LEN)
 		return false;
 	for (size_t i = 0; i < SECRET_KEY_LEN; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = hex_digit_value(hex[2 * i]), lo = hex_digit_value(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(key, sizeof *key);
 			return false;

@@ -1,11 +1,12 @@
 // driver.mjs - the bounded mixed load of load_invariants.sh (issue 10 item 2).
 //
-//   node driver.mjs URL ACCOUNTS_JSON HOOK_URL SECONDS CONCURRENCY MAX_GENERATES MAX_LIVE
+//   node driver.mjs URL ACCOUNTS_JSON HOOK_URL SECONDS CONCURRENCY MAX_GENERATES MAX_LIVE MAX_UPSTREAM
 // ACCOUNTS_JSON: [{"id", "live", "test"}] (API keys). For SECONDS, CONCURRENCY
 // workers each pick an account and an operation at random:
 //   generate (test mode, simulated: instant, normal or failing) with the
 //   webhookUrl HOOK_URL and a fresh Idempotency-Key; generate live-local (a
 //   1-credit speech generation on the live wallet, at most MAX_LIVE);
+//   generate live on kling (the fake upstream, at most MAX_UPSTREAM);
 //   retry an earlier generate with its Idempotency-Key and body (must replay
 //   the same id); generation(id) of one of the account's own (must be found);
 //   generations(first: 10); cancelGeneration of one of its own.
@@ -14,12 +15,12 @@
 // the rest. Prints one JSON object of
 // figures; exits 1 when a request failed at the transport, answered 5xx, or
 // broke a promise (a replay with another id, an own generation not found).
-const [url, accountsFile, hook, seconds, concurrency, maxGenerates, maxLive] = process.argv.slice(2);
+const [url, accountsFile, hook, seconds, concurrency, maxGenerates, maxLive, maxUpstream] = process.argv.slice(2);
 import fs from "node:fs";
 
 const accounts = JSON.parse(fs.readFileSync(accountsFile, "utf8")).map((a) => ({ ...a, sent: [], ids: [] }));
 const stats = { requests: 0, byOp: {}, byStatus: {}, errorCodes: {}, transportErrors: 0, serverErrors: 0,
-                replayMismatches: 0, ownNotFound: 0, cancelled: 0, generates: 0, liveGenerates: 0, replays: 0, latencyMs: [] };
+                replayMismatches: 0, ownNotFound: 0, cancelled: 0, generates: 0, liveGenerates: 0, upstreamGenerates: 0, replays: 0, latencyMs: [] };
 const GEN = "mutation G($i: GenerateInput!) { generate(input: $i) { id status } }";
 const READ = "query R($id: ID!) { generation(id: $id) { id status } }";
 const CANCEL = "mutation C($id: ID!) { cancelGeneration(id: $id) }";
@@ -52,19 +53,22 @@ async function post(op, key, body, idem) {
   }
 }
 
-function generateBody(live) {
+// kind: "test" (simulated), "local" (live speech) or "upstream" (live kling).
+function generateBody(kind) {
   const n = ++seq;
-  const input = live
+  const input = kind === "local"
     ? { type: "AUDIO", provider: "local", input: { text: `load ${n}` }, webhookUrl: hook }
     : { type: "VIDEO", provider: "kling", webhookUrl: hook,
-        input: { text: `load ${n} ${pick(["[instant]", "[instant]", "", "", "[fail]"])}` } };
+        input: { text: kind === "upstream" ? `load ${n}`
+                                           : `load ${n} ${pick(["[instant]", "[instant]", "", "", "[fail]"])}` } };
   return JSON.stringify({ query: GEN, variables: { i: input } });
 }
 
-async function generate(acc, live) {
-  const body = generateBody(live), idem = `load-${process.pid}-${seq}-${Math.random().toString(36).slice(2)}`;
-  const key = live ? acc.live : acc.test;
-  const r = await post(live ? "generateLive" : "generateTest", key, body, idem);
+async function generate(acc, kind) {
+  const body = generateBody(kind), idem = `load-${process.pid}-${seq}-${Math.random().toString(36).slice(2)}`;
+  const key = kind === "test" ? acc.test : acc.live;
+  const r = await post({ test: "generateTest", local: "generateLive", upstream: "generateUpstream" }[kind],
+                       key, body, idem);
   const id = r.json?.data?.generate?.id;
   if (id) {
     acc.sent.push({ key, body, idem, id });
@@ -79,10 +83,14 @@ async function step() {
   const allowed = Number(maxGenerates) * Math.min(1, (Date.now() - startedAt) / (Number(seconds) * 1000) + 0.05);
   const canGenerate = stats.generates < allowed;
   if (roll < 0.3 && canGenerate) {
-    const live = stats.liveGenerates < Number(maxLive) && Math.random() < 0.15;
+    let kind = "test";
+    const r = Math.random();
+    if (r < 0.1 && stats.liveGenerates < Number(maxLive)) kind = "local";
+    else if (r < 0.3 && stats.upstreamGenerates < Number(maxUpstream ?? 0)) kind = "upstream";
     stats.generates++;
-    if (live) stats.liveGenerates++;
-    return generate(acc, live);
+    if (kind === "local") stats.liveGenerates++;
+    if (kind === "upstream") stats.upstreamGenerates++;
+    return generate(acc, kind);
   }
   if (roll < 0.45 && acc.sent.length) {
     const s = pick(acc.sent);
