@@ -140,6 +140,21 @@ assert_match "rotateWebhookSecret shows the owner a whsec_ secret" '^whsec_[A-Za
 stored=$(psql_q "SELECT webhook_secret || ' ' || coalesce(webhook_secret_prev, '-') FROM internal.accounts WHERE id = '$A'")
 assert_match "the database holds it sealed (and the previous one)" '^whenc1:[^ ]+ whenc1:' "$stored"
 assert_eq "doitong-admin account webhook-secret opens it" "$rotated" "$(it_admin account webhook-secret "$A")"
+rot_key=$(unique_key)
+gql_post "$lt_url" "$A_TEST" '{"query":"mutation { rotateWebhookSecret }"}' -H "Idempotency-Key: $rot_key"
+first_rot=$(jqr '.data.rotateWebhookSecret // empty')
+gql_post "$ap_url" "$A_TEST" '{"query":"mutation { rotateWebhookSecret }"}' -H "Idempotency-Key: $rot_key"
+if [[ $first_rot == whsec_* && $(jqr '.data.rotateWebhookSecret') == "$first_rot" &&
+	$(resp_header Idempotent-Replayed) == true ]]; then
+	pass "a replayed rotation (stored sealed) shows the same secret, opened"
+else
+	fail "a replayed rotation shows the same secret" "first '$first_rot'"
+fi
+assert_eq "the replay rotated nothing" "$first_rot" "$(it_admin account webhook-secret "$A")"
+assert_eq "the stored answer of that rotation holds it sealed, no plaintext" "1 0" \
+	"$(psql_q "SELECT count(*) FILTER (WHERE results::text LIKE '%whenc1:%') || ' ' || count(*) FILTER (WHERE results::text LIKE '%whsec_%')
+	             FROM internal.idempotency_keys WHERE account_id = '$A' AND idem_key = '$rot_key'")"
+rotated=$first_rot
 pg_dump "$DOITONG_DSN" --no-owner >"$dump" 2>/dev/null
 plain_in_dump=0
 for s in "$rotated" "$b_rotated" "$DOITONG_WEBHOOK_SECRET"; do
