@@ -167,6 +167,14 @@ if out=$(DOITONG_WEBHOOK_SECRET_KEY=$other_key it_admin account webhook-secret "
 else
 	assert_match "another webhook_secret_key cannot open it" 'does not open' "$out"
 fi
+bad_key=$(openssl rand -hex 31)zz
+if out=$(DOITONG_WEBHOOK_SECRET_KEY=$bad_key it_admin account webhook-secret "$A" 2>&1); then
+	fail "a malformed webhook_secret_key is refused" "$out"
+elif [[ $out == *webhook_secret_key* && $out != *"$bad_key"* ]]; then
+	pass "a malformed webhook_secret_key stops start-up naming the setting, not echoing it"
+else
+	fail "a malformed webhook_secret_key is refused without echoing it" "$out"
+fi
 # A secret still in plaintext (stored before a key was configured).
 legacy=whsec_$(openssl rand -base64 32)
 psql_q "UPDATE internal.accounts SET webhook_secret = '$legacy', webhook_secret_prev = NULL WHERE id = '$A'"
