@@ -1,9 +1,12 @@
--- admin.account_create(name, plan, credits) -> {"id": "acc_..."}.
--- Creates the account with a fresh webhook secret and its two wallets (live
+-- admin.account_create(name, plan, credits, webhook secret) -> {"id": "acc_..."}.
+-- Creates the account with its webhook secret and its two wallets (live
 -- and test); when p_credits > 0 tops up BOTH wallets with it (ledger 'topup').
+-- p_webhook_secret is the stored form doitong-admin made (sealed with
+-- webhook_secret_key, see migration 000013); NULL = a fresh plaintext one.
 -- plan is case-insensitive (free, starter, pro, enterprise); NULL = FREE.
 -- QA400 for a bad name, plan or negative credits.
-CREATE OR REPLACE FUNCTION admin.account_create(p_name text, p_plan text, p_credits bigint)
+CREATE OR REPLACE FUNCTION admin.account_create(p_name text, p_plan text, p_credits bigint,
+                                                p_webhook_secret text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -26,7 +29,7 @@ BEGIN
   END IF;
 
   INSERT INTO internal.accounts (id, name, plan, webhook_secret)
-  VALUES (v_id, p_name, v_plan, internal.webhook_secret_new());
+  VALUES (v_id, p_name, v_plan, coalesce(p_webhook_secret, internal.webhook_secret_new()));
   FOREACH v_test IN ARRAY ARRAY[false, true] LOOP
     INSERT INTO internal.wallets (account_id, test_mode) VALUES (v_id, v_test);
     IF p_credits > 0 THEN

@@ -1,6 +1,7 @@
 -- admin.webhook_secret(account) -> the account's current webhook signing
--- secret as a JSON string ("whsec_" + base64), since every function the C
--- side calls returns jsonb. QA404 unknown account.
+-- secret in its stored form as a JSON string (sealed "whenc1:...", which
+-- doitong-admin opens with webhook_secret_key, or a plaintext "whsec_..."),
+-- since every function the C side calls returns jsonb. QA404 unknown account.
 CREATE OR REPLACE FUNCTION admin.webhook_secret(p_account text)
 RETURNS jsonb
 LANGUAGE plpgsql

@@ -20,7 +20,7 @@ BEGIN
     WHEN 'estimate'         THEN RETURN internal.field_estimate(p_args->'input', p_now);
     WHEN 'generations'      THEN RETURN internal.field_generations(p_who, p_args);
     WHEN 'account'          THEN RETURN internal.field_account(p_who, p_now);
-    WHEN 'rotateWebhookSecret' THEN RETURN internal.field_rotate_webhook_secret(p_who, p_now);
+    WHEN 'rotateWebhookSecret' THEN RETURN internal.field_rotate_webhook_secret(p_who, p_now, p_args->>'sealedSecret');
     ELSE
       RAISE EXCEPTION USING ERRCODE = 'QA500',
         MESSAGE = format('Field "%s" is not available on this server yet.', p_field);

@@ -3,7 +3,9 @@
 -- then the previous one while its rotation grace period (24 h,
 -- internal.field_rotate_webhook_secret) lasts. The signer emits one
 -- "v1,<sig>" per element in this order (Standard Webhooks allows several,
--- space-separated), so receivers on either secret verify. QA404 unknown account.
+-- space-separated), so receivers on either secret verify. Each is in its
+-- stored form (sealed, or plaintext without a key: migration 000013); the
+-- scheduler opens them. QA404 unknown account.
 CREATE OR REPLACE FUNCTION internal.webhook_secrets(p_account text, p_now timestamptz)
 RETURNS text[]
 LANGUAGE plpgsql STABLE

@@ -121,11 +121,15 @@ static const struct command_spec commands[] = {
 	  "deliveries that failed, and a table of generations by provider with failure rates.\n",
 	  { F("since", FLAG_TEXT, since) }, NULL },
 	{ "doctor", NULL, ADMIN_DOCTOR, 0,
-	  "doctor",
+	  "doctor [--invariants]",
 	  "Checks the database, migrations, each enabled provider's key variable (in this\n"
 	  "environment: run it with the scheduler's), the media directory, espeak-ng and\n"
-	  "ffmpeg; prints one line per check and exits 1 if any fails (warnings do not).\n",
-	  { { NULL, FLAG_BOOL, 0 } }, NULL },
+	  "ffmpeg; prints one line per check and exits 1 if any fails (warnings do not).\n"
+	  "--invariants instead checks the live data against every promise it can show\n"
+	  "(balances equal their ledger, no orphan reservation, no generation stuck past\n"
+	  "its time limit, every finished generation's webhook attempted, no double\n"
+	  "upstream submission), prints each violation and exits 1 if there is any.\n",
+	  { F("invariants", FLAG_BOOL, invariants) }, NULL },
 };
 #undef F
 

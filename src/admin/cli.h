@@ -40,6 +40,7 @@ struct admin_args {
 	const char *help_text;   /* ADMIN_HELP */
 	const char *arg[2];      /* positional arguments, in order (NAME, ACCOUNT, PLAN, KEY, ID, N) */
 	bool status;             /* migrate --status */
+	bool invariants;         /* doctor --invariants */
 	bool test;               /* key create --test, credits add --test */
 	const char *plan;        /* account create --plan (default "free"); set-plan PLAN */
 	long long credits;       /* account create --credits (default 0) */

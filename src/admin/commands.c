@@ -9,16 +9,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "admin/table.h"
 #include "common/arena.h"
 #include "db/db.h"
 #include "http/auth.h"
+#include "webhooks/secret.h"
 
 #define MAX_PARAMS 5
 
 struct ctx {
 	struct db *db;
 	struct arena *arena;
+	struct secret_key webhook_key; /* webhook_secret_key, parsed */
 };
 
 static const char *bool_text(bool b)
@@ -195,15 +199,46 @@ static int key_revoke(struct ctx *c, const struct admin_args *args)
 	return 0;
 }
 
+/* The account's webhook secret is made and sealed here (webhook_secret_key;
+ * none = plaintext), so PostgreSQL never sees the key. */
+static int account_create(struct ctx *c, const struct admin_args *args)
+{
+	char *plain = secret_new(c->arena);
+	char *stored = plain ? secret_seal(c->arena, &c->webhook_key, plain) : NULL;
+	if (plain)
+		OPENSSL_cleanse(plain, strlen(plain));
+	if (!stored) {
+		fprintf(stderr, "doitong-admin: could not make a webhook secret\n");
+		return 1;
+	}
+	const char *params[] = { args->arg[0], args->plan, arena_printf(c->arena, "%lld", args->credits),
+				 stored };
+	json_t *out;
+	return call(c, "admin.account_create", 4, params, &out) ? print_scalar(out, "id") : 1;
+}
+
+/* admin.webhook_secret answers the stored form: print it opened. */
+static int print_secret(struct ctx *c, json_t *out)
+{
+	char why[160];
+	const char *stored = json_string_value(out);
+	char *plain = stored ? secret_open(c->arena, &c->webhook_key, stored, why, sizeof why) : NULL;
+	if (!plain) {
+		fprintf(stderr, "doitong-admin: %s\n", stored ? why : "unexpected result from the database");
+		return 1;
+	}
+	printf("%s\n", plain);
+	OPENSSL_cleanse(plain, strlen(plain));
+	return 0;
+}
+
 static int dispatch(struct ctx *c, const struct admin_args *args)
 {
 	struct arena *a = c->arena;
 	json_t *out;
 	switch (args->command) {
-	case ADMIN_ACCOUNT_CREATE: {
-		const char *params[] = { args->arg[0], args->plan, arena_printf(a, "%lld", args->credits) };
-		return call(c, "admin.account_create", 3, params, &out) ? print_scalar(out, "id") : 1;
-	}
+	case ADMIN_ACCOUNT_CREATE:
+		return account_create(c, args);
 	case ADMIN_ACCOUNT_LIST:
 		return call(c, "admin.accounts_list", 0, NULL, &out)
 		       ? print_rows(out, account_columns, ARRAY_LEN(account_columns)) : 1;
@@ -214,7 +249,7 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 	}
 	case ADMIN_ACCOUNT_WEBHOOK_SECRET: {
 		const char *params[] = { args->arg[0] };
-		return call(c, "admin.webhook_secret", 1, params, &out) ? print_scalar(out, "secret") : 1;
+		return call(c, "admin.webhook_secret", 1, params, &out) ? print_secret(c, out) : 1;
 	}
 	case ADMIN_KEY_CREATE:
 		return key_create(c, args);
@@ -260,7 +295,8 @@ static int dispatch(struct ctx *c, const struct admin_args *args)
 
 int admin_run(const struct admin_args *args, const struct config *cfg)
 {
-	struct ctx c = { db_open(cfg->dsn, "doitong-admin"), arena_new(16 * 1024) };
+	struct ctx c = { db_open(cfg->dsn, "doitong-admin"), arena_new(16 * 1024), { 0 } };
+	(void)secret_key_parse(cfg->webhook_secret_key, &c.webhook_key); /* checked by config_load */
 	int rc;
 	if (!db_ready(c.db)) {
 		fprintf(stderr, "doitong-admin: cannot reach the database (DOITONG_DSN or dsn in the configuration)\n");
@@ -273,6 +309,7 @@ int admin_run(const struct admin_args *args, const struct config *cfg)
 		fprintf(stderr, "doitong-admin: cannot write the output\n");
 		rc = 1;
 	}
+	OPENSSL_cleanse(&c.webhook_key, sizeof c.webhook_key);
 	arena_free(c.arena);
 	db_close(c.db);
 	return rc;

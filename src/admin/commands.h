@@ -14,5 +14,8 @@ int admin_run(const struct admin_args *args, const struct config *cfg);
 
 /* Checks the installation; one line per check on stdout. 0 when all pass. */
 int admin_doctor(const struct config *cfg);
+/* doctor --invariants: each row of api.invariant_violations() as one line;
+ * 0 when there is none, 1 when there is any or the check could not run. */
+int admin_doctor_invariants(const struct config *cfg);
 
 #endif

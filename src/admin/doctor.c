@@ -1,8 +1,10 @@
 /*
  * doctor.c - `doitong-admin doctor`: one line per check of an installation
  * (database, migrations, each enabled upstream provider's credential on its
- * route as a warning, media directory, espeak-ng; ffmpeg as a warning only). Exit 1 if
- * any check fails.
+ * route as a warning, webhook_secret_key as a warning, media directory,
+ * espeak-ng; ffmpeg as a warning only). Exit 1 if any check fails.
+ * `doctor --invariants` checks the data instead: one line per row of
+ * api.invariant_violations(), exit 1 if there is any.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -13,6 +15,7 @@
 
 #include "admin/commands.h"
 #include "admin/migrate.h"
+#include "admin/seal.h"
 #include "common/arena.h"
 #include "providers/local.h"
 #include "providers/spawn.h"
@@ -97,6 +100,25 @@ static void check_provider_keys(PGconn *conn, const struct config *cfg)
 	PQclear(res);
 }
 
+/* webhook_secret_key: a warning when unset (secrets stored in plaintext) or
+ * when secrets are still in plaintext although a key is set. */
+static void check_secret_key(PGconn *conn, const struct config *cfg)
+{
+	int plain = seal_count_plain(conn);
+	char detail[300];
+	if (!cfg->webhook_secret_key[0]) {
+		snprintf(detail, sizeof detail, "not set: webhook secrets are stored in plaintext (%d account(s)); "
+			 "set it (openssl rand -hex 32) and run doitong-admin migrate", plain);
+		report("secret_key", "warn", detail);
+	} else if (plain != 0) {
+		snprintf(detail, sizeof detail, "set, but %d account(s) keep a plaintext webhook secret: run "
+			 "doitong-admin migrate", plain);
+		report("secret_key", "warn", detail);
+	} else {
+		report("secret_key", "ok", "set; every webhook secret is sealed");
+	}
+}
+
 static bool check_media_dir(const char *dir)
 {
 	char path[4096], detail[4200];
@@ -136,6 +158,7 @@ int admin_doctor(const struct config *cfg)
 			snprintf(detail, sizeof detail, "%d applied, none pending", applied);
 			report("migrations", "ok", detail);
 			check_provider_keys(conn, cfg);
+			check_secret_key(conn, cfg);
 		}
 		PQfinish(conn);
 	} else {
@@ -148,4 +171,35 @@ int admin_doctor(const struct config *cfg)
 	check_program("ffmpeg", cfg->ffmpeg_bin, "-version", false);
 	fflush(stdout);
 	return ok ? 0 : 1;
+}
+
+int admin_doctor_invariants(const struct config *cfg)
+{
+	char err[1024];
+	PGconn *conn = migrate_connect(cfg->dsn, err, sizeof err);
+	if (!conn) {
+		fprintf(stderr, "doitong-admin: %s\n", err);
+		return 1;
+	}
+	PGresult *res = PQexec(conn, "SELECT kind, subject, detail FROM api.invariant_violations()");
+	int rc = 1;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "doitong-admin: could not check the invariants (run doitong-admin migrate?): %s",
+			PQerrorMessage(conn));
+	} else {
+		int n = PQntuples(res);
+		for (int i = 0; i < n; i++)
+			printf("VIOLATION %-24s %s: %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 2));
+		if (n)
+			printf("%d invariant violation(s)\n", n);
+		else
+			printf("invariants ok: balances equal their ledger, no orphan reservation, no stuck "
+			       "generation, every finished generation's webhook attempted, no double submission\n");
+		rc = n ? 1 : 0;
+	}
+	PQclear(res);
+	PQfinish(conn);
+	fflush(stdout);
+	return rc;
 }

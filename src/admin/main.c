@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		rc = migrate_run(&cfg, args.status, stdout);
 		break;
 	case ADMIN_DOCTOR:
-		rc = admin_doctor(&cfg);
+		rc = args.invariants ? admin_doctor_invariants(&cfg) : admin_doctor(&cfg);
 		break;
 	case ADMIN_HELP:
 	case ADMIN_ACCOUNT_CREATE:

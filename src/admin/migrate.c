@@ -9,6 +9,8 @@
  *  2. one transaction re-applying the .sql files of sql_dir/internal, api
  *     and admin (each sorted) and grants.sql when present. Those files are
  *     CREATE OR REPLACE, so re-running them is harmless.
+ *  3. with webhook_secret_key set, webhook secrets still in plaintext are
+ *     sealed (admin/seal.h).
  * This is the one place where SQL text is executed with PQexec, and the text
  * comes only from the operator's installed files, never from input.
  */
@@ -21,6 +23,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
+
+#include "admin/seal.h"
 #include "common/util.h"
 
 #define SQL_FILE_MAX (16L * 1024 * 1024)
@@ -430,6 +435,21 @@ int migrate_run(const struct config *cfg, bool status_only, FILE *out)
 	rc = apply_migrations(conn, cfg->sql_dir, out, &migrations);
 	if (rc == 0)
 		rc = apply_functions(conn, cfg->sql_dir, &functions);
+	if (rc == 0) {
+		/* SQL cannot seal without the key (migration 000013): the secrets
+		 * still in plaintext are sealed here once a key is configured. */
+		struct secret_key key;
+		(void)secret_key_parse(cfg->webhook_secret_key, &key);
+		int sealed = seal_plain_secrets(conn, &key, err, sizeof err);
+		OPENSSL_cleanse(&key, sizeof key);
+		if (sealed < 0) {
+			fprintf(stderr, "doitong-admin: %s\n", err);
+			rc = 1;
+		} else if (sealed > 0) {
+			fprintf(out, "%d account(s)' webhook secrets sealed with webhook_secret_key\n", sealed);
+		}
+	}
+	/* The summary stays the last line (scripts read it). */
 	if (rc == 0)
 		fprintf(out, "%d migration(s) applied, %d function file(s) applied\n", migrations, functions);
 	PQclear(PQexec(conn, "SELECT pg_catalog.pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));

@@ -23,8 +23,9 @@
 #endif
 
 /* SETTING_SECONDS: a comma-separated list of 1..86400 second waits (at most
- * SECONDS_LIST_MAX), kept as a PostgreSQL array literal "{5,300}"; "" = NULL. */
-enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG, SETTING_SECONDS };
+ * SECONDS_LIST_MAX), kept as a PostgreSQL array literal "{5,300}"; "" = NULL.
+ * SETTING_KEY256: "" or 64 hex digits (a 256-bit key), kept as text. */
+enum setting_kind { SETTING_STRING, SETTING_BOOL, SETTING_LONG, SETTING_SECONDS, SETTING_KEY256 };
 
 #define SECONDS_LIST_MAX 20
 
@@ -57,6 +58,7 @@ static const struct setting settings[] = {
 	S("vertex_location", SETTING_STRING, vertex_location, "us-central1"),
 	S("vertex_url", SETTING_STRING, vertex_url, ""),
 	S("vertex_storage_url", SETTING_STRING, vertex_storage_url, "https://storage.googleapis.com"),
+	S("webhook_secret_key", SETTING_KEY256, webhook_secret_key, ""),
 };
 #undef S
 
@@ -103,6 +105,13 @@ static int apply(struct config *cfg, const struct setting *s, const char *value,
 {
 	char *field = (char *)cfg + s->offset;
 	switch (s->kind) {
+	case SETTING_KEY256:
+		if (*value && (strlen(value) != 64 || strspn(value, "0123456789abcdefABCDEF") != 64)) {
+			/* The value itself is never echoed: it is a secret. */
+			snprintf(err, errlen, "%s: expected 64 hex digits (openssl rand -hex 32)", s->key);
+			return -1;
+		}
+		/* fall through */
 	case SETTING_STRING: {
 		char **slot = (char **)(void *)field;
 		free(*slot);
@@ -229,7 +238,7 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < ARRAY_LEN(settings); i++)
-		if (settings[i].kind == SETTING_STRING || settings[i].kind == SETTING_SECONDS) {
+		if (settings[i].kind != SETTING_BOOL && settings[i].kind != SETTING_LONG) {
 			char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
 			free(*slot);
 			*slot = NULL;

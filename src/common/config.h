@@ -38,6 +38,7 @@ struct config {
 	char *vertex_location; /* Vertex AI region (us-central1) */
 	char *vertex_url;     /* Vertex AI API base ("" = https://{location}-aiplatform.googleapis.com/v1) */
 	char *vertex_storage_url; /* Cloud Storage base for gs:// results (https://storage.googleapis.com) */
+	char *webhook_secret_key; /* 64 hex digits sealing webhook secrets at rest, or "" */
 };
 
 /* Fills cfg with defaults, the file's values, then the environment's.

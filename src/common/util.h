@@ -25,4 +25,7 @@ char *xstrdup(const char *s);
 /* Milliseconds on the monotonic clock, for durations and deadlines. */
 long long monotonic_ms(void);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit_value(char c);
+
 #endif

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "graphql/coerce.h"
 #include "graphql/internal.h"
@@ -321,6 +323,51 @@ static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel,
 	return true;
 }
 
+/*
+ * rotateWebhookSecret: the new secret is made and sealed here, with the
+ * operator's key, and handed to SQL as args.sealedSecret (not a GraphQL
+ * argument: clients cannot set it), so the database only ever holds the
+ * sealed form and never sees the key (migration 000013). Without a key SQL
+ * makes a plaintext one, as before.
+ */
+static bool seal_new_secret(struct exec_ctx *c, struct root_field *rf, json_t *args)
+{
+	const struct secret_key *key = c->env->webhook_key;
+	if (!key || !key->set)
+		return true;
+	char *plain = secret_new(c->a);
+	char *sealed = plain ? secret_seal(c->a, key, plain) : NULL;
+	if (plain)
+		OPENSSL_cleanse(plain, strlen(plain));
+	if (!sealed) {
+		log_msg(LOG_ERROR, "rotateWebhookSecret: could not make a sealed secret");
+		exec_error(c, API_ERR_INTERNAL, rf->grp->nodes->sel->offset, &rf->path, NULL, "%s",
+			   api_err_message(API_ERR_INTERNAL));
+		return false;
+	}
+	json_object_set_new(args, "sealedSecret", json_string(sealed));
+	return true;
+}
+
+/* rotateWebhookSecret answers the stored form: the owner gets it opened.
+ * NULL (and the error reported) when it cannot be opened. */
+static json_t *open_rotated_secret(struct exec_ctx *c, struct root_field *rf, json_t *data)
+{
+	const char *stored = json_string_value(data);
+	char why[160];
+	char *plain = stored ? secret_open(c->a, c->env->webhook_key, stored, why, sizeof why) : NULL;
+	if (!plain) {
+		log_msg(LOG_ERROR, "rotateWebhookSecret: %s", stored ? why : "no secret in the answer");
+		exec_error(c, API_ERR_INTERNAL, rf->grp->nodes->sel->offset, &rf->path, NULL, "%s",
+			   api_err_message(API_ERR_INTERNAL));
+		return NULL;
+	}
+	json_t *out = json_string(plain);
+	OPENSSL_cleanse(plain, strlen(plain));
+	arena_defer(c->a, (void (*)(void *))json_decref, out);
+	return out;
+}
+
 /* Adds the field's call {field, args} to calls, or reports why it cannot be
  * made (refused arguments, a field without a resolver): then call is -1. */
 static void plan_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
@@ -340,6 +387,10 @@ static void plan_root(struct exec_ctx *c, const struct gql_definition *root, str
 	}
 	rf->local = introspect_root(c->schema, sel->name, args); /* answered here, not in SQL */
 	if (rf->local) {
+		json_decref(args);
+		return;
+	}
+	if (gql_str_eq(sel->name, "rotateWebhookSecret") && !seal_new_secret(c, rf, args)) {
 		json_decref(args);
 		return;
 	}
@@ -455,8 +506,11 @@ static json_t *complete_root(struct exec_ctx *c, const struct gql_definition *ro
 		json_array_append_new(c->errors, e);
 		return nullable ? json_null() : NULL;
 	}
+	json_t *data = json_object_get(r, "data");
+	if (gql_str_eq(sel->name, "rotateWebhookSecret") && !(data = open_rotated_secret(c, rf, data)))
+		return nullable ? json_null() : NULL;
 	bool errored = false;
-	return complete(c, rf->def->type, rf->grp->nodes, json_object_get(r, "data"), &rf->path, &errored);
+	return complete(c, rf->def->type, rf->grp->nodes, data, &rf->path, &errored);
 }
 
 static const struct gql_definition *choose_operation(struct exec_ctx *c, const char *name)

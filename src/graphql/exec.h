@@ -24,6 +24,7 @@
 #include "common/arena.h"
 #include "common/err.h"
 #include "db/db.h"
+#include "webhooks/secret.h"
 
 struct gql_request {
 	const char *query;
@@ -42,6 +43,7 @@ struct gql_env {
 	const char *persist_sha;     /* APQ: store the query under this hash, or NULL */
 	bool allow_private_urls;     /* the operator allows http and private addresses (SPEC §9) */
 	bool allow_loopback_urls;    /* http and loopback only (the test stack's 127.0.0.1) */
+	const struct secret_key *webhook_key; /* seals rotateWebhookSecret's new secret; NULL = none */
 };
 
 struct gql_result {

@@ -17,4 +17,9 @@ bool ide_wanted(const char *method, const char *accept, const char *query_string
 /* The page (static, NUL-terminated). */
 const char *ide_page(size_t *len);
 
+/* The page's Content-Security-Policy: its own scripts and styles only, the
+ * inline script allowed by its SHA-256, requests to this server only, no
+ * framing. Computed once; static. */
+const char *ide_csp(void);
+
 #endif

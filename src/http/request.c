@@ -11,6 +11,7 @@
 
 #include "common/digest.h"
 #include "common/utf8.h"
+#include "common/util.h"
 
 static const char *param_or_null(const struct http_source *src, const char *name)
 {
@@ -112,11 +113,6 @@ enum api_err http_request_read(struct arena *a, const struct http_source *src, l
 	return API_OK;
 }
 
-static int hex_value(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
 size_t url_decode(char *s, size_t len)
 {
 	size_t o = 0;
@@ -126,7 +122,7 @@ size_t url_decode(char *s, size_t len)
 			s[o++] = ' ';
 		} else if (ch == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
 			   isxdigit((unsigned char)s[i + 2])) {
-			s[o++] = (char)(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2]));
+			s[o++] = (char)(hex_digit_value(s[i + 1]) << 4 | hex_digit_value(s[i + 2]));
 			i += 2;
 		} else {
 			s[o++] = ch;

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "common/util.h"
+#include "http/ide.h"
 
 /* q-value of a media range entry; 1 when absent. */
 static double entry_q(const char *params, size_t len)
@@ -253,9 +254,17 @@ char *response_serialize(struct arena *a, const struct http_response *r, size_t 
 	size_t cap = 256 + r->body_len;
 	for (int i = 0; i < r->nheaders; i++)
 		cap += strlen(r->names[i]) + strlen(r->values[i]) + 4;
+	/* Security headers on every answer (issue 10 item 4): no MIME sniffing,
+	 * no caching of API answers, no referrer, no framing; the IDE page gets
+	 * its own policy, everything else may load nothing at all. */
+	const char *csp = r->media == MEDIA_HTML ? ide_csp() : "default-src 'none'; frame-ancestors 'none'";
+	cap += strlen(csp) + 256;
 	char *out = arena_alloc(a, cap);
-	int n = snprintf(out, cap, "Status: %d %s\r\nContent-Type: %s\r\nCache-Control: no-store\r\n",
-			 r->status, reason(r->status), type);
+	int n = snprintf(out, cap,
+			 "Status: %d %s\r\nContent-Type: %s\r\nCache-Control: no-store\r\n"
+			 "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+			 "X-Frame-Options: DENY\r\nContent-Security-Policy: %s\r\n",
+			 r->status, reason(r->status), type, csp);
 	for (int i = 0; i < r->nheaders; i++)
 		n += snprintf(out + n, cap - (size_t)n, "%s: %s\r\n", r->names[i], r->values[i]);
 	n += snprintf(out + n, cap - (size_t)n, "Content-Length: %zu\r\n\r\n", r->body_len);

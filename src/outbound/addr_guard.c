@@ -219,17 +219,6 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parses s[0..len) as the classic BSD inet_aton does: one to four parts
  * separated by dots, each decimal, octal (leading 0) or hex (0x, digits
@@ -254,7 +243,7 @@ static bool parse_ipv4_classic(const char *s, size_t len, uint32_t *out)
 			}
 		}
 		for (; i < len && s[i] != '.'; i++) {
-			int d = hex_value(s[i]);
+			int d = hex_digit_value(s[i]);
 			if (d < 0 || (unsigned)d >= base)
 				return false;
 			val = val * base + (unsigned)d;
@@ -292,7 +281,7 @@ static bool ends_in_number(const char *host, size_t len)
 	size_t i = 0;
 	if (n >= 2 && l[0] == '0' && (l[1] == 'x' || l[1] == 'X')) {
 		for (i = 2; i < n; i++)
-			if (hex_value(l[i]) < 0)
+			if (hex_digit_value(l[i]) < 0)
 				return false;
 		return true;
 	}

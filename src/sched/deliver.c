@@ -8,7 +8,10 @@
  * connected to and redirects are never followed. The timestamp is this
  * attempt's (Standard Webhooks: it changes on every retry; the id does not).
  * Outcomes go back in one api.webhooks_report, which records each attempt
- * and schedules the retries.
+ * and schedules the retries. Secrets arrive in their stored form and are
+ * opened here with webhook_secret_key (webhooks/secret.h); one that cannot be
+ * opened fails the attempt with the reason, so it is retried once the key is
+ * fixed.
  */
 #include "sched/deliver.h"
 
@@ -16,9 +19,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "common/util.h"
 #include "outbound/http.h"
+#include "webhooks/secret.h"
 #include "webhooks/sign.h"
 
 #define SECRETS_MAX 4
@@ -28,9 +34,11 @@ struct delivery {
 	const char *msg_id, *url, *body;
 	const char *secrets[SECRETS_MAX];
 	size_t nsecrets;
+	const char *unopened;         /* why a secret could not be opened, or NULL */
 };
 
-static bool delivery_decode(json_t *obj, struct delivery *d)
+static bool delivery_decode(struct sched *s, const struct secret_key *key, json_t *obj,
+			    struct delivery *d)
 {
 	memset(d, 0, sizeof *d);
 	json_t *id = json_object_get(obj, "id"), *secrets = json_object_get(obj, "secrets");
@@ -43,10 +51,17 @@ static bool delivery_decode(json_t *obj, struct delivery *d)
 	size_t i;
 	json_t *v;
 	json_array_foreach(secrets, i, v) {
-		if (json_is_string(v) && d->nsecrets < SECRETS_MAX)
-			d->secrets[d->nsecrets++] = json_string_value(v);
+		if (!json_is_string(v) || d->nsecrets >= SECRETS_MAX)
+			continue;
+		char why[160];
+		const char *plain = secret_open(s->arena, key, json_string_value(v), why, sizeof why);
+		if (plain)
+			d->secrets[d->nsecrets++] = plain;
+		else if (!d->unopened)
+			d->unopened = arena_printf(s->arena, "the account's webhook secret could not be "
+						   "opened: %s", why);
 	}
-	return d->nsecrets > 0;
+	return d->nsecrets > 0 || d->unopened;
 }
 
 /* Sends one delivery; returns its report element (owned by the caller). */
@@ -55,6 +70,10 @@ static json_t *deliver_one(struct sched *s, const struct delivery *d)
 	char signature[WEBHOOK_SIG_BUFLEN(SECRETS_MAX)];
 	long long ts = (long long)time(NULL);
 	size_t body_len = strlen(d->body);
+	if (d->unopened) {
+		log_msg(LOG_ERROR, "webhook %s (delivery %lld): %s", d->msg_id, (long long)d->id, d->unopened);
+		return json_pack("{sI s:s s:i}", "id", d->id, "error", d->unopened, "durationMs", 0);
+	}
 	if (!webhook_sign(d->msg_id, ts, d->body, body_len, d->secrets, d->nsecrets, signature,
 			  sizeof signature))
 		return json_pack("{sI s:n s:s s:i}", "id", d->id, "httpStatus",
@@ -127,9 +146,11 @@ int sched_deliver_batch(struct sched *s, const volatile sig_atomic_t *stop)
 	long long started = monotonic_ms();
 	size_t i, released = 0;
 	json_t *item;
+	struct secret_key key;
+	(void)secret_key_parse(s->cfg->webhook_secret_key, &key); /* checked by config_load */
 	json_array_foreach(claimed, i, item) {
 		struct delivery d;
-		if (!delivery_decode(item, &d)) {
+		if (!delivery_decode(s, &key, item, &d)) {
 			/* Counted as a failed attempt, so it cannot come back forever. */
 			json_t *id = json_object_get(item, "id");
 			log_msg(LOG_WARN, "api.webhooks_claim returned an unreadable delivery");
@@ -159,6 +180,7 @@ int sched_deliver_batch(struct sched *s, const volatile sig_atomic_t *stop)
 		log_msg(LOG_ERROR, "api.webhooks_report failed: %s [%s]; the deliveries return when "
 			"their lease ends", err.message, err.sqlstate);
 	db_end_request(s->db);
+	OPENSSL_cleanse(&key, sizeof key);
 	arena_reset(s->arena);
 	return rc == API_OK ? (int)n : -1;
 }

@@ -240,6 +240,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_init("doitong-scheduler", cfg.log_level);
+	if (!cfg.webhook_secret_key[0])
+		log_msg(LOG_WARN, "webhook_secret_key is not set: new webhook secrets are stored in "
+			"plaintext and sealed ones cannot sign (see doitong.conf(5))");
 	if (mkdir_p(cfg.media_dir, 0755)) {
 		log_msg(LOG_ERROR, "media_dir: cannot create %s: %s", cfg.media_dir, strerror(errno));
 		config_free(&cfg);

@@ -193,7 +193,8 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 	if (key)
 		auth_hash_key(key, key_len, key_hash);
 	struct gql_env env = { srv->db, key_hash, request_id, req.idempotency_key, fingerprint, NULL,
-			       srv->cfg.webhook_allow_private, srv->cfg.outbound_allow_loopback };
+			       srv->cfg.webhook_allow_private, srv->cfg.outbound_allow_loopback,
+			       &srv->webhook_key };
 	struct gql_result result = { 0 };
 	struct apq_outcome apq = { 0 };
 	enum metrics_op op = METRICS_OP_OTHER;

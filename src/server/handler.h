@@ -12,11 +12,13 @@
 #include "common/counters.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "webhooks/secret.h"
 
 struct server {
 	struct config cfg;
 	struct db *db;
 	struct counters *counters; /* this pool's request counters (never NULL) */
+	struct secret_key webhook_key; /* cfg.webhook_secret_key, parsed */
 };
 
 /* Answers the request from src; writes the serialized response with

@@ -65,6 +65,8 @@ int main(void)
 		return 1;
 	}
 	log_init("doitong.fcgi", srv.cfg.log_level);
+	/* config_load checked the form (64 hex digits or empty). */
+	(void)secret_key_parse(srv.cfg.webhook_secret_key, &srv.webhook_key);
 	/* Some FastCGI managers (lighttpd) give responders no stderr. */
 	if (srv.cfg.log_file[0]) {
 		int fd = open(srv.cfg.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);

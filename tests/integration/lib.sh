@@ -94,6 +94,12 @@ it_stack_up() {
 	done <<<"$out"
 	[[ -n ${DOITONG_URL:-} && -n ${DOITONG_API_KEY:-} && -n ${DOITONG_DSN:-} ]] ||
 		it_abort "scripts/stack up did not print DOITONG_URL / DOITONG_API_KEY / DOITONG_DSN"
+	# The stack's webhook_secret_key, so that it_admin seals and opens webhook
+	# secrets as the stack's own doitong-admin does.
+	out=$(bash "$DOITONG_SRC_DIR/scripts/stack" env) || it_abort "scripts/stack env failed"
+	line=$(sed -n 's/^DOITONG_WEBHOOK_SECRET_KEY=//p' <<<"$out")
+	[[ -n $line ]] && export DOITONG_WEBHOOK_SECRET_KEY=$line
+	return 0
 }
 
 # it_admin ARGS...: doitong-admin against the stack's database (owner DSN).

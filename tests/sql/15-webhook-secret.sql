@@ -7,10 +7,15 @@
 -- two newest; the secret is per account (a test key rotates it, other
 -- accounts untouched); an Idempotency-Key replays the same secret without a
 -- second rotation; QA404 for an unknown account; the real api.execute.
+-- Sealed secrets (migration 000013): the sealed form the responder passes as
+-- args.sealedSecret is stored and answered as is (SQL never sees the key),
+-- the previous secret keeps its form, webhook_secrets hands the stored forms
+-- to the scheduler, admin.account_create takes a sealed secret, and a value
+-- in neither form is refused.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(16);
+SELECT plan(23);
 
 SELECT account_id AS acc, key_hash AS key, test_key_hash AS tkey FROM tests.make_account('PRO', 0) \gset
 SELECT account_id AS oacc FROM tests.make_account('PRO', 0) \gset
@@ -60,6 +65,28 @@ SELECT is(tests.error_of($$SELECT internal.webhook_secrets('acc_0000000000000000
           'webhook_secrets of an unknown account: QA404');
 SELECT api.execute(:'key', tests.request(jsonb_build_array(tests.call('rotateWebhookSecret')), true))->'results'->0->>'data' AS s4 \gset
 SELECT is((SELECT webhook_secret FROM internal.accounts WHERE id = :'acc'), :'s4'::text, 'api.execute answers rotateWebhookSecret');
+
+-- Sealed forms (what the responder and doitong-admin pass with a key set).
+\set sealed1 '\'whenc1:AQEBAQEBAQEBAQEBAKuWUAvaJQCfBV5qICAZgboc26z71kaYy5JLvMdAkQPgty4uteGO5Btp15ZTHJjU8SRJFaWa\''
+\set sealed2 '\'whenc1:AgICAgICAgICAgICAKuWUAvaJQCfBV5qICAZgboc26z71kaYy5JLvMdAkQPgty4uteGO5Btp15ZTHJjU8SRJFaWa\''
+SELECT is(api.execute(:'key', tests.request(jsonb_build_array(tests.call('rotateWebhookSecret',
+            jsonb_build_object('sealedSecret', :sealed1))), true))->'results'->0->'data',
+          to_jsonb(:sealed1::text), 'a sealed new secret is stored and answered in its sealed form');
+SELECT is((SELECT (webhook_secret, webhook_secret_prev)::text FROM internal.accounts WHERE id = :'acc'),
+          (:sealed1::text, :'s4'::text)::text, 'the previous (plaintext) secret keeps its form');
+SELECT api.execute(:'key', tests.request(jsonb_build_array(tests.call('rotateWebhookSecret',
+         jsonb_build_object('sealedSecret', :sealed2))), true)) IS NOT NULL AS ignored \gset
+SELECT is(internal.webhook_secrets(:'acc', now()), ARRAY[:sealed2, :sealed1],
+          'webhook_secrets hands the stored (sealed) forms to the scheduler, current first');
+SELECT is(admin.webhook_secret(:'acc'), to_jsonb(:sealed2::text), 'admin.webhook_secret answers the sealed form');
+SELECT admin.account_create('sealed', 'PRO', 0, :sealed1)->>'id' AS sacc \gset
+SELECT is((SELECT webhook_secret FROM internal.accounts WHERE id = :'sacc'),
+          :sealed1::text, 'admin.account_create stores the sealed secret it is given');
+SELECT is(tests.error_of($$SELECT admin.account_create('bad', 'PRO', 0, 'plain-text-secret')$$)->>'sqlstate', '23514',
+          'a secret in neither form is refused (check constraint)');
+SELECT is(tests.error_of(format($$SELECT api.execute(%L, tests.request(jsonb_build_array(tests.call('rotateWebhookSecret',
+            '{"sealedSecret":"whenc1:not base64!"}')), true))$$, :'key'))->>'sqlstate', '23514',
+          'a malformed sealed value is refused too');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,6 +6,8 @@
 #     each in its own transaction that first records its version;
 #  3. in ONE transaction: sql/internal/*.sql, sql/api/*.sql, sql/admin/*.sql
 #     (each folder in name order), then sql/grants.sql.
+# (doitong-admin migrate then also seals webhook secrets still in plaintext
+# when webhook_secret_key is set: that needs the key, so C only.)
 # Idempotent: running it again applies no migration and re-creates the
 # functions. The SQL directory is $DOITONG_SQL_DIR or this repo's sql/.
 set -euo pipefail

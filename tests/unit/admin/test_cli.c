@@ -105,6 +105,10 @@ static void spec_lines_parse(void **state)
 	assert_string_equal(a.since, "7d");
 	assert_int_equal(parse("doctor", &a), 0);
 	assert_int_equal(a.command, ADMIN_DOCTOR);
+	assert_false(a.invariants);
+	assert_int_equal(parse("doctor --invariants", &a), 0);
+	assert_int_equal(a.command, ADMIN_DOCTOR);
+	assert_true(a.invariants);
 }
 
 static void help_is_success(void **state)

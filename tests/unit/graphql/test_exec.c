@@ -4,7 +4,8 @@
  * request and what it carries (calls with coerced arguments, mutation flag,
  * idempotency key, fingerprint), projection of the returned JSON by the
  * selection set, field errors with locations, paths and codes, request-level
- * refusals, and null propagation.
+ * refusals, null propagation, and rotateWebhookSecret sealing its new secret
+ * and opening the answer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,6 +101,9 @@ static const char *GENERATION =
 	"\"error\":{\"code\":\"GENERATION_FAILED\",\"message\":\"x\"},\"errorCode\":null,"
 	"\"createdAt\":\"2026-11-24T05:24:13Z\",\"attempts\":[]}";
 
+/* The operator's webhook_secret_key the next request runs with (NULL = none). */
+static const struct secret_key *webhook_key;
+
 struct run {
 	struct arena *a;
 	struct gql_result res;
@@ -113,7 +117,7 @@ static void run_request(struct run *r, const char *query, const char *variables,
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	if (variables)
 		assert_non_null(vars);
-	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false, false };
+	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false, false, webhook_key };
 	struct gql_request req = { query, strlen(query), vars, op, read_only };
 	fake.calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
@@ -483,6 +487,57 @@ static void the_address_guard_refuses_urls_at_acceptance(void **state)
 	}
 }
 
+/* rotateWebhookSecret with a key: the responder sends a sealed fresh secret
+ * (args.sealedSecret, never the plaintext) and shows the owner the stored
+ * answer opened; without a key nothing is sealed and a plaintext answer
+ * passes; a sealed answer it cannot open is a generic INTERNAL_ERROR. */
+static void rotate_webhook_secret_seals_and_opens(void **state)
+{
+	(void)state;
+	struct secret_key key;
+	assert_true(secret_key_parse("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &key));
+	struct arena *a = arena_new(1024);
+	const char *plain = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+	char *answer = arena_printf(a, "\"%s\"", secret_seal(a, &key, plain));
+	struct run r;
+
+	webhook_key = &key;
+	fake.json = answer;
+	run_request(&r, "mutation { rotateWebhookSecret }", NULL, NULL, false);
+	char *args = sent_args(0);
+	json_t *sent_json = json_loads(args, 0, NULL);
+	const char *sealed = json_string_value(json_object_get(sent_json, "sealedSecret"));
+	assert_non_null(sealed);
+	assert_true(secret_is_sealed(sealed));
+	char why[160];
+	const char *fresh = secret_open(a, &key, sealed, why, sizeof why);
+	assert_non_null(fresh);
+	assert_int_equal(strlen(fresh), 50);
+	assert_null(strstr(args, fresh + 6)); /* the plaintext never goes to SQL */
+	json_decref(sent_json);
+	free(args);
+	assert_string_equal(r.text, "{\"data\":{\"rotateWebhookSecret\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}}");
+	run_done(&r);
+
+	webhook_key = NULL;
+	fake.json = "\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"";
+	run_request(&r, "mutation { rotateWebhookSecret }", NULL, NULL, false);
+	args = sent_args(0);
+	assert_string_equal(args, "{}");
+	free(args);
+	assert_string_equal(r.text, "{\"data\":{\"rotateWebhookSecret\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}}");
+	run_done(&r);
+
+	fake.json = answer; /* sealed, and no key to open it */
+	run_request(&r, "mutation { rotateWebhookSecret }", NULL, NULL, false);
+	assert_non_null(strstr(r.text, "\"code\":\"INTERNAL_ERROR\""));
+	assert_non_null(strstr(r.text, "\"data\":null"));
+	assert_null(strstr(r.text, "whenc1"));
+	assert_null(strstr(r.text, "webhook_secret_key"));
+	run_done(&r);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +555,7 @@ int main(void)
 		cmocka_unit_test(operation_name_and_variables),
 		cmocka_unit_test(mutations_are_refused_over_get),
 		cmocka_unit_test(limits_are_enforced),
+		cmocka_unit_test(rotate_webhook_secret_seals_and_opens),
 	};
 	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
 }
