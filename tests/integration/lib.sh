@@ -288,3 +288,37 @@ poll_generation() {
 unique_key() {
 	printf 'it-%s-%s-%s-%s\n' "$IT_SUITE" "$$" "$(date +%s%N)" "$RANDOM"
 }
+
+# --- doitong.fcgi as plain CGI ------------------------------------------------------
+
+# cgi_run METHOD BODY [NAME=VALUE...]: runs the binary once as CGI against the
+# stack's database, with the settings given and no others (so the address
+# guard is fully on: no DOITONG_OUTBOUND_ALLOW_LOOPBACK); sets CGI_RC,
+# CGI_STATUS (the Status: code), CGI_TYPE, RESP_BODY, RESP_STATUS, RESP_TYPE.
+CGI_RC=0 CGI_STATUS='' CGI_TYPE=''
+cgi_run() {
+	local method=$1 body=$2 in=$IT_TMP/cgi.in out=$IT_TMP/cgi.out
+	shift 2
+	printf '%s' "$body" >"$in"
+	CGI_RC=0
+	# stdin is a regular file, not a socket: libfcgi falls back to CGI.
+	env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		DOITONG_DSN="postgresql://doitong_web@127.0.0.1:${DOITONG_PG_PORT:-55432}/doitong" \
+		DOITONG_SQL_DIR="$DOITONG_SRC_DIR/sql" \
+		DOITONG_MEDIA_DIR="${DOITONG_RUN_DIR:-$DOITONG_BUILD_DIR/.run}/media" \
+		DOITONG_MEDIA_URL="http://127.0.0.1:${DOITONG_HTTP_PORT:-8480}/media" \
+		GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 SERVER_SOFTWARE=it-cgi \
+		SERVER_NAME=127.0.0.1 SERVER_PORT=80 REMOTE_ADDR=127.0.0.1 \
+		REQUEST_METHOD="$method" SCRIPT_NAME=/graphql REQUEST_URI=/graphql \
+		QUERY_STRING= CONTENT_TYPE=application/json CONTENT_LENGTH="$(wc -c <"$in")" \
+		HTTP_ACCEPT=application/json \
+		"$@" timeout 30 "$DOITONG_BUILD_DIR/doitong.fcgi" <"$in" >"$out" 2>"$IT_TMP/cgi.err" || CGI_RC=$?
+	# Split the CGI response: header lines up to the first empty line.
+	CGI_STATUS=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^status:/ { print $2 }' "$out")
+	CGI_TYPE=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^content-type:/ { sub(/^[^:]*:[ \t]*/, ""); print }' "$out")
+	RESP_BODY=$(awk 'body { print } { sub(/\r$/, "") } /^$/ && !body { body = 1 }' "$out")
+	RESP_STATUS=$CGI_STATUS RESP_TYPE=$CGI_TYPE
+	if ((CGI_RC != 0)); then
+		note "doitong.fcgi exited $CGI_RC; stderr: $(head -c 500 "$IT_TMP/cgi.err")"
+	fi
+}
