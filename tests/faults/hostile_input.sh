@@ -22,18 +22,15 @@ RUN=${DOITONG_RUN_DIR:-$DOITONG_BUILD_DIR/.run}
 LT_URL=http://127.0.0.1:${DOITONG_HTTP_PORT:-8480}/graphql
 AP_URL=$DOITONG_URL
 key=$SUITE_TEST_KEY
-psql_q() { psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 INPUTS=0
 
 # --- the responders' processes ------------------------------------------------------
 # responders: "lighttpd|apache PID" per running doitong.fcgi of this build.
 responders() {
-	local lt pid ppid
-	lt=$(cat "$RUN/lighttpd/lighttpd.pid" 2>/dev/null || true)
-	while read -r pid ppid; do
-		[[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$DOITONG_BUILD_DIR/doitong.fcgi" ]] || continue
-		if [[ $ppid == "$lt" ]]; then echo "lighttpd $pid"; else echo "apache $pid"; fi
-	done < <(ps -o pid=,ppid= -C doitong.fcgi) | sort
+	{
+		fcgi_pids lighttpd | sed 's/^/lighttpd /'
+		fcgi_pids apache | sed 's/^/apache /'
+	} | sort
 }
 # Warm both pools so the snapshot holds the processes the requests will meet.
 for u in "$LT_URL" "$AP_URL"; do
@@ -248,21 +245,12 @@ assert_eq "... and none of the 90 was created" 0 \
 gql_post "$AP_URL" "$key" "$(json_request "$(aliases_of 40 alias40)")"
 INPUTS=$((INPUTS + 1))
 assert_jq "40 aliases of generate: 40 generations" '[.data[] | select(.id | startswith("gen_"))] | length == 40'
-assert_eq "after the alias bomb the wallets equal the ledger" t \
-	"$(psql_q "SELECT bool_and(w.balance = coalesce(l.b, 0) AND w.reserved = coalesce(l.r, 0)) FROM internal.wallets w
-	           LEFT JOIN (SELECT account_id, test_mode, sum(balance_delta) b, sum(reserved_delta) r FROM internal.credit_ledger GROUP BY 1, 2) l
-	           USING (account_id, test_mode) WHERE w.account_id = '$SUITE_ACCOUNT'")"
+assert_eq "after the alias bomb the wallets equal the ledger" t "$(ledger_consistent "$SUITE_ACCOUNT")"
 assert_eq "... and no generation without its reservation" 0 \
 	"$(psql_q "SELECT count(*) FROM internal.generations g WHERE g.account_id = '$SUITE_ACCOUNT' AND g.input->>'text' LIKE 'alias %'
 	           AND NOT EXISTS (SELECT FROM internal.credit_ledger l WHERE l.generation_id = g.id)")"
 
 # --- the guard at delivery time: redirects, names resolving to loopback ----------------
-PIDS=()
-cleanup() {
-	((${#PIDS[@]})) && kill "${PIDS[@]}" 2>/dev/null
-	bash "$DOITONG_SRC_DIR/scripts/stack" up --apache >/dev/null 2>&1 || true
-}
-trap 'rc=$?; cleanup; (exit $rc); it_finish' EXIT
 recv_out=$IT_TMP/recv.out
 # A receiver that counts hits per path; /redirect answers 302 to /landing.
 node -e '
@@ -278,14 +266,8 @@ const srv = http.createServer((req, res) => {
 srv.listen(0, "127.0.0.1", () => console.log(`listening ${srv.address().port}`));
 setTimeout(() => process.exit(0), 300000);
 ' >"$recv_out" 2>&1 &
-PIDS+=($!)
-recv_port=''
-for ((i = 0; i < 100; i++)); do
-	recv_port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$recv_out")
-	[[ -n $recv_port ]] && break
-	sleep 0.1
-done
-[[ -n $recv_port ]] || it_abort "the receiver did not start"
+it_bg_pid $!
+recv_port=$(wait_listening "$recv_out")
 hits() { curl -sS --max-time 5 "http://127.0.0.1:$recv_port/hits" | jq -r --arg p "$1" '.[$p] // 0'; }
 # deliver_to URL: a test-mode generation with webhookUrl URL; sets GEN_ID.
 deliver_to() {
@@ -325,10 +307,8 @@ for n in "$(hostname)" ip6-localhost ip6-loopback; do
 done
 [[ -n $name ]] || it_abort "no host name of this machine resolves (hostname, ip6-localhost)"
 note "host name $name resolves to $(getent ahosts "$name" | awk '{ print $1 }' | sort -u | tr '\n' ' ')"
-bash "$DOITONG_SRC_DIR/scripts/stack" down scheduler 2>/dev/null
-mapfile -t SCHED_ENV < <(bash "$DOITONG_SRC_DIR/scripts/stack" env | grep -v '^DOITONG_OUTBOUND_ALLOW_LOOPBACK=')
-env "${SCHED_ENV[@]}" "$DOITONG_BUILD_DIR/doitong-scheduler" --loop >"$IT_TMP/sched.log" 2>&1 &
-PIDS+=($!)
+sched_own
+sched_start guarded DOITONG_OUTBOUND_ALLOW_LOOPBACK=0
 deliver_to "https://$name:$recv_port/by-name"
 att=$(attempts_of "$GEN_ID" 30 1)
 assert_match "a webhook to $name (a name resolving to loopback/private) is refused at connect time" \
