@@ -56,6 +56,15 @@ static void cgi_write(void *ctx, const char *bytes, size_t len)
 	fflush(stdout);
 }
 
+/* SIGTERM (a web server stopping its pool): finish the request in hand,
+ * then leave the accept loop and free everything on the way out. No
+ * SA_RESTART, so a waiting accept() returns at once. */
+static void on_term(int sig)
+{
+	(void)sig;
+	FCGX_ShutdownPending();
+}
+
 int main(void)
 {
 	struct server srv;
@@ -93,6 +102,9 @@ int main(void)
 		handle_request(&srv, arena, &src, cgi_write, NULL);
 	} else {
 		FCGX_Init();
+		struct sigaction term = { .sa_handler = on_term };
+		sigemptyset(&term.sa_mask);
+		sigaction(SIGTERM, &term, NULL);
 		FCGX_Request request;
 		FCGX_InitRequest(&request, 0, 0);
 		while (FCGX_Accept_r(&request) >= 0) {
@@ -102,6 +114,7 @@ int main(void)
 			db_end_request(srv.db);
 			arena_reset(arena);
 		}
+		FCGX_Free(&request, 1);
 	}
 	arena_free(arena);
 	db_close(srv.db);
