@@ -57,6 +57,19 @@ scenario() {
 	JOB[$1]=$GEN_ID
 }
 
+# check_failed NAME...: each job FAILED with GENERATION_FAILED naming its
+# provider, and refunded.
+check_failed() {
+	local name gid row
+	for name in "$@"; do
+		gid=${JOB[$name]}
+		row=$(gen_row "$gid")
+		note "$name: $row; attempts: $(attempts "$gid")"
+		assert_match "$name: FAILED with GENERATION_FAILED naming the provider" '^FAILED\|GENERATION_FAILED\|.*(Luma|Runway|Kling|luma|runway|kling)' "$row"
+		assert_eq "$name: the reservation is refunded" t "$(refunded "$gid")"
+	done
+}
+
 # One provider per fault, so they run side by side: hang and reset on luma
 # and runway (submits), malformed JSON on kling (polls).
 scenario hang luma '{"submit":"hang"}'
@@ -69,13 +82,7 @@ if wait_sql 100 "SELECT bool_and(status IN ('FAILED', 'COMPLETED', 'CANCELLED'))
 else
 	fail "hang, reset and malformed JSON: every job reached an end state ($(psql_q "SELECT string_agg(id || ' ' || status, ', ') FROM internal.generations WHERE id IN ($ids)"))"
 fi
-for name in hang reset malformed_poll; do
-	gid=${JOB[$name]}
-	row=$(gen_row "$gid")
-	note "$name: $row; attempts: $(attempts "$gid")"
-	assert_match "$name: FAILED with GENERATION_FAILED naming the provider" '^FAILED\|GENERATION_FAILED\|.*(Luma|Runway|Kling|luma|runway|kling)' "$row"
-	assert_eq "$name: the reservation is refunded" t "$(refunded "$gid")"
-done
+check_failed hang reset malformed_poll
 
 # The next round: a malformed submit answer, a wrong content type, and the
 # 2 GiB results (the streamed one on its own, to watch the scheduler's memory).
@@ -88,13 +95,7 @@ if wait_sql 100 "SELECT bool_and(status IN ('FAILED', 'COMPLETED', 'CANCELLED'))
 else
 	fail "malformed submit, wrong type, declared 2 GiB: every job reached an end state"
 fi
-for name in malformed_submit html huge_declared; do
-	gid=${JOB[$name]}
-	row=$(gen_row "$gid")
-	note "$name: $row; attempts: $(attempts "$gid")"
-	assert_match "$name: FAILED with GENERATION_FAILED naming the provider" '^FAILED\|GENERATION_FAILED\|.*(Luma|Runway|Kling|luma|runway|kling)' "$row"
-	assert_eq "$name: the reservation is refunded" t "$(refunded "$gid")"
-done
+check_failed malformed_submit html huge_declared
 assert_match "wrong content type: the attempt says so" 'download type' "$(attempts "${JOB[html]}")"
 assert_match "declared 2 GiB: refused as too large" 'download too-large' "$(attempts "${JOB[huge_declared]}")"
 assert_match "declared 2 GiB: stopped at the headers (under 64 MiB sent)" '^[0-9]{1,8}$' \

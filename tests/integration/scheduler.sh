@@ -23,62 +23,13 @@ it_stack_up
 it_suite_account scheduler
 [[ -n $SUITE_ACCOUNT && -n $SUITE_KEY ]] || it_abort "no suite account"
 url=$DOITONG_URL key=$SUITE_KEY
-psql_q() { psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 
-# --- the fake upstream -------------------------------------------------------------
-PIDS=()
-saved=it_scheduler_providers_$$
-cleanup() {
-	((${#PIDS[@]})) && kill -9 "${PIDS[@]}" 2>/dev/null
-	psql_q "UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url,
-	          breaker_cooldown_s = s.breaker_cooldown_s, failure_streak = 0, breaker_open_until = NULL,
-	          breaker_trips = 0
-	          FROM public.$saved s WHERE s.id = p.id; DROP TABLE IF EXISTS public.$saved" >/dev/null 2>&1 || true
-	bash "$DOITONG_SRC_DIR/scripts/stack" up >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-fake_out=$IT_TMP/fake.out
-node "$DOITONG_SRC_DIR/tests/fakes/upstream.mjs" --port 0 --media "$DOITONG_SRC_DIR/share/samples" \
-	--luma-key k-luma --runway-key k-runway --kling-access ak-test --kling-secret sk-test >"$fake_out" 2>&1 &
-PIDS+=($!)
-fake_port=''
-for ((i = 0; i < 100; i++)); do
-	fake_port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$fake_out")
-	[[ -n $fake_port ]] && break
-	sleep 0.1
-done
-[[ -n $fake_port ]] || it_abort "the fake upstream did not start: $(head -c 300 "$fake_out")"
-fake=http://127.0.0.1:$fake_port
-fake_ctl() { curl -sS --max-time 5 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} "$fake/_fake/$2"; }
-note "fake upstream on $fake"
-
-psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, breaker_cooldown_s FROM internal.providers;
-        UPDATE internal.providers SET base_url = '$fake/dream-machine/v1' WHERE id = 'luma';
-        UPDATE internal.providers SET base_url = '$fake' WHERE id IN ('runway', 'kling');
-        UPDATE internal.providers SET failure_streak = 0, breaker_open_until = NULL, breaker_trips = 0,
-               enabled = true WHERE id IN ('luma', 'kling')"
-
-# --- schedulers of our own ---------------------------------------------------------
-bash "$DOITONG_SRC_DIR/scripts/stack" down scheduler 2>/dev/null
-mapfile -t SCHED_ENV < <(bash "$DOITONG_SRC_DIR/scripts/stack" env)
-SCHED_ENV+=(DOITONG_SCHEDULER_LEASE_SECONDS=4 DOITONG_LUMA_KEY=k-luma DOITONG_RUNWAY_KEY=k-runway
-	DOITONG_KLING_KEY=ak-test:sk-test DOITONG_LOG_LEVEL=info)
+# --- the fake upstream and schedulers of our own ---------------------------------------
+fake_start
+sched_own
 # start_scheduler NAME: sets SCHED_PID.
-start_scheduler() {
-	env "${SCHED_ENV[@]}" "$DOITONG_BUILD_DIR/doitong-scheduler" --loop >"$IT_TMP/sched-$1.log" 2>&1 &
-	SCHED_PID=$!
-	PIDS+=("$SCHED_PID")
-}
-
-# wait_for SECONDS SQL: polls until the query answers t.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	while [[ $(psql_q "$2") != t ]]; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.5
-	done
-}
+start_scheduler() { sched_start "$1" DOITONG_SCHEDULER_LEASE_SECONDS=4; }
+wait_for() { wait_sql "$@"; }
 
 # generate JSON-INPUT: sets GEN_ID (live key: the real adapters run).
 generate() {
@@ -116,7 +67,7 @@ assert_eq "one attempt, completed, with the task found upstream" "1|COMPLETED|tr
 assert_eq "the result is stored with metadata read from the file" "320x180 mp4" \
 	"$(psql_q "SELECT (metadata->>'width') || 'x' || (metadata->>'height') || ' ' || (metadata->>'format') FROM internal.generations WHERE id = '$gid'")"
 media=$(psql_q "SELECT regexp_replace(url, '^.*/', '') FROM internal.generations WHERE id = '$gid'")
-media_dir=$(printf '%s\n' "${SCHED_ENV[@]}" | sed -n 's/^DOITONG_MEDIA_DIR=//p')
+media_dir=$(bash "$DOITONG_SRC_DIR/scripts/stack" env | sed -n 's/^DOITONG_MEDIA_DIR=//p')
 if [[ -n $media && -s $media_dir/$media ]]; then
 	pass "the file is in the media directory"
 else
@@ -145,10 +96,7 @@ b_jobs=$(grep -c -- '-> submitted' "$IT_TMP/sched-b.log" || true)
 c_jobs=$(grep -c -- '-> submitted' "$IT_TMP/sched-c.log" || true)
 note "scheduler B submitted $b_jobs, scheduler C $c_jobs"
 if ((b_jobs > 0 && c_jobs > 0)); then pass "both schedulers shared the work"; else fail "both schedulers shared the work (B $b_jobs, C $c_jobs)"; fi
-assert_eq "the account's wallet equals its ledger" t \
-	"$(psql_q "SELECT bool_and(w.balance = coalesce(l.b, 0) AND w.reserved = coalesce(l.r, 0)) FROM internal.wallets w
-	           LEFT JOIN (SELECT account_id, test_mode, sum(balance_delta) b, sum(reserved_delta) r FROM internal.credit_ledger GROUP BY 1, 2) l
-	           USING (account_id, test_mode) WHERE w.account_id = '$SUITE_ACCOUNT'")"
+assert_eq "the account's wallet equals its ledger" t "$(ledger_consistent "$SUITE_ACCOUNT")"
 kill "$SCHED_PID" 2>/dev/null || true
 
 # --- 3. circuit breaker and fallback ---------------------------------------------------
