@@ -7,7 +7,8 @@
 # and at connect time (a host name resolving to loopback, a redirect).
 # Each must get a JSON error with a machine code (or a plain success where
 # the input is merely odd), never a 500; the responders must be the same
-# processes afterwards (none crashed and was respawned).
+# processes afterwards (none crashed and was respawned). The hostile bodies
+# also go, as CGI, through the ASan/UBSan build of tests/sanitize.sh.
 # shellcheck source-path=SCRIPTDIR disable=SC2016 # (GraphQL $variables, node and bash -c programs)
 set -euo pipefail
 # shellcheck source=../integration/lib.sh
@@ -226,6 +227,38 @@ done
 cgi_run POST "$(url_request webhookUrl https://example.com/hook)" HTTP_AUTHORIZATION="Bearer $key"
 INPUTS=$((INPUTS + 1))
 assert_ok_data "guard on (CGI): a public https webhookUrl is accepted"
+
+# --- the request path under AddressSanitizer, UBSan and LeakSanitizer ------------------
+# tests/sanitize.sh (earlier in make check) leaves an --enable-asan build in
+# _asan: its doitong.fcgi, run as CGI, gets the hostile bodies too; any
+# sanitizer report (a leak at exit included) fails.
+asan_bin=$DOITONG_BUILD_DIR/_asan/doitong.fcgi
+if [[ -x $asan_bin ]]; then
+	asan_bodies=(
+		'{"query":' '[{"query":"{ __typename }"}]' $'{"query":"{ __typename \xff }"}'
+		'{"query":"{ __typename }","variables":{"v":"\udc00"}}'
+		"$(json_request "$deep_sel")" "$(json_request "$deep_braces")" "$(json_request "$deep_list")"
+		"$(<"$deep_vars")" "$(json_request "$aliases")" "$(json_request "$frag_bomb")"
+		"$(json_request 'query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }')"
+		"$(<"$huge_vars")" "$(<"$many_keys")" "$(gen_input 'under ASan')"
+		"$(url_request webhookUrl 'http://0x7f.0.0.1/')" "$(url_request image 'http://[fe80::1%25eth0]/')"
+		"$(url_request webhookUrl $'http://example.com/\r\nX: 1')"
+	)
+	asan_bad=0
+	for b in "${asan_bodies[@]}"; do
+		CGI_BIN=$asan_bin cgi_run POST "$b" HTTP_AUTHORIZATION="Bearer $key" HTTP_IDEMPOTENCY_KEY="asan-$RANDOM-$RANDOM" \
+			ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		INPUTS=$((INPUTS + 1))
+		if ((CGI_RC != 0)) || grep -qE 'Sanitizer|runtime error' "$IT_TMP/cgi.err" || [[ ! $CGI_STATUS =~ ^(200|4[0-9][0-9])$ ]]; then
+			asan_bad=$((asan_bad + 1))
+			note "under ASan: exit $CGI_RC, status $CGI_STATUS for ${b:0:80}"
+			sed 's/^/#   /' "$IT_TMP/cgi.err" | head -n 20
+		fi
+	done
+	assert_eq "under ASan/UBSan/LSan: ${#asan_bodies[@]} hostile bodies, no report, each answered 200/4xx" 0 "$asan_bad"
+else
+	note "no ASan build at $asan_bin (tests/sanitize.sh makes it): the request path was not run under the sanitizers"
+fi
 
 # --- many aliases of generate: all or nothing, money consistent ------------------------
 # aliases_of N TAG: a mutation with N aliases of generate.

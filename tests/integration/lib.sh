@@ -300,7 +300,8 @@ unique_key() {
 
 # cgi_run METHOD BODY [NAME=VALUE...]: runs the binary once as CGI against the
 # stack's database, with the settings given and no others (so the address
-# guard is fully on: no DOITONG_OUTBOUND_ALLOW_LOOPBACK); sets CGI_RC,
+# guard is fully on: no DOITONG_OUTBOUND_ALLOW_LOOPBACK); CGI_BIN names
+# another build of it (the ASan one, say); sets CGI_RC,
 # CGI_STATUS (the Status: code), CGI_TYPE, RESP_BODY, RESP_STATUS, RESP_TYPE.
 CGI_RC=0 CGI_STATUS='' CGI_TYPE=''
 cgi_run() {
@@ -319,7 +320,7 @@ cgi_run() {
 		REQUEST_METHOD="$method" SCRIPT_NAME=/graphql REQUEST_URI=/graphql \
 		QUERY_STRING= CONTENT_TYPE=application/json CONTENT_LENGTH="$(wc -c <"$in")" \
 		HTTP_ACCEPT=application/json \
-		"$@" timeout 30 "$DOITONG_BUILD_DIR/doitong.fcgi" <"$in" >"$out" 2>"$IT_TMP/cgi.err" || CGI_RC=$?
+		"$@" timeout 30 "${CGI_BIN:-$DOITONG_BUILD_DIR/doitong.fcgi}" <"$in" >"$out" 2>"$IT_TMP/cgi.err" || CGI_RC=$?
 	# Split the CGI response: header lines up to the first empty line.
 	CGI_STATUS=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^status:/ { print $2 }' "$out")
 	CGI_TYPE=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^content-type:/ { sub(/^[^:]*:[ \t]*/, ""); print }' "$out")
