@@ -106,7 +106,7 @@ int main(void)
 		sigemptyset(&term.sa_mask);
 		sigaction(SIGTERM, &term, NULL);
 		FCGX_Request request;
-		FCGX_InitRequest(&request, 0, 0);
+		FCGX_InitRequest(&request, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 		while (FCGX_Accept_r(&request) >= 0) {
 			struct http_source src = { &request, fcgi_param, fcgi_read };
 			handle_request(&srv, arena, &src, fcgi_write, &request);

@@ -24,7 +24,7 @@ it_suite_account valgrind
 it_admin account set-plan "$SUITE_ACCOUNT" enterprise --rpm 1000000 --concurrent 100000 --daily 10000000 >/dev/null ||
 	it_abort "account set-plan failed"
 N=${VALGRIND_REQUESTS:-10000}
-FIRST=$((N / 10))
+FIRST=$((N / 10)) # memory is compared from here (after the warm-up) to the end
 
 # A free port for the lighttpd of this suite.
 port=''
