@@ -39,7 +39,7 @@ DOITONG_PACKAGES=(
 	espeak-ng ffmpeg fonts-dejavu-core
 	lighttpd apache2 libapache2-mod-fcgid spawn-fcgi
 	curl jq ca-certificates procps iproute2 util-linux
-	clang
+	clang valgrind
 )
 
 # package_installed PKG: true when dpkg has PKG fully installed.

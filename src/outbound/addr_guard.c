@@ -318,8 +318,9 @@ static enum addr_url_verdict check_verdict(enum addr_verdict v, struct url_allow
 {
 	if (addr_verdict_allowed_lo(v, allow.loopback, allow.priv))
 		return ADDR_URL_OK;
-	return say(ADDR_URL_ADDRESS, why, whylen, "the host is a %s address",
-		   addr_verdict_name(v));
+	const char *name = addr_verdict_name(v);
+	return say(ADDR_URL_ADDRESS, why, whylen, "the host is %s %s address",
+		   strchr("aeiou", name[0]) ? "an" : "a", name);
 }
 
 /* Host as CURLU returns it (percent-decoded, numeric IPv4 normalised). */

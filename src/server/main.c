@@ -56,6 +56,15 @@ static void cgi_write(void *ctx, const char *bytes, size_t len)
 	fflush(stdout);
 }
 
+/* SIGTERM (a web server stopping its pool): finish the request in hand,
+ * then leave the accept loop and free everything on the way out. No
+ * SA_RESTART, so a waiting accept() returns at once. */
+static void on_term(int sig)
+{
+	(void)sig;
+	FCGX_ShutdownPending();
+}
+
 int main(void)
 {
 	struct server srv;
@@ -95,8 +104,11 @@ int main(void)
 		handle_request(&srv, arena, &src, cgi_write, NULL);
 	} else {
 		FCGX_Init();
+		struct sigaction term = { .sa_handler = on_term };
+		sigemptyset(&term.sa_mask);
+		sigaction(SIGTERM, &term, NULL);
 		FCGX_Request request;
-		FCGX_InitRequest(&request, 0, 0);
+		FCGX_InitRequest(&request, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 		while (FCGX_Accept_r(&request) >= 0) {
 			struct http_source src = { &request, fcgi_param, fcgi_read };
 			handle_request(&srv, arena, &src, fcgi_write, &request);
@@ -104,6 +116,7 @@ int main(void)
 			db_end_request(srv.db);
 			arena_reset(arena);
 		}
+		FCGX_Free(&request, 1);
 	}
 	arena_free(arena);
 	db_close(srv.db);

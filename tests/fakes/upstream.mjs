@@ -105,10 +105,11 @@
 //
 // Control API (same port):
 //   POST /_fake/script {"provider":"luma|runway|kling|minimax|wan|veo|vertex|seedance|vidu|fal|replicate|all",
-//        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept",
+//        "submit":"ok|503|429|400|moderation|hang|reset|timeout-after-accept|malformed",
 //        "pollsUntilDone":N, "final":"succeed|failed|moderation|expired (wan)|malformed (sync)",
-//        "pollStatus":"<status shown before done>", "result":"ok|expired|html",
-//        "poll":"ok|503|reset" (every poll of the provider, also of tasks
+//        "pollStatus":"<status shown before done>",
+//        "result":"ok|expired|html|huge|huge-declared|slow",
+//        "poll":"ok|503|reset|malformed" (every poll of the provider, also of tasks
 //        already accepted, and MiniMax's files/retrieve),
 //        "retryAfter":S, "token":"ok|invalid|503" (vertex: the token endpoint),
 //        "tokenTtl":S (vertex: expires_in, default 3599)}
@@ -116,7 +117,13 @@
 //     hang: the submit is never answered, no task made; reset: the connection
 //     is destroyed after the request arrived, no task made;
 //     timeout-after-accept: the task is made but the answer never comes.
-//     result expired -> the result URL answers 403; html -> served as text/html.
+//     malformed: HTTP 200, application/json, a body that is not JSON.
+//     result expired -> the result URL answers 403; html -> served as text/html;
+//     huge -> 2 GiB + 1 MiB of video/mp4, chunked (no length), one reused
+//     buffer, until the client hangs up; huge-declared -> the same with a
+//     Content-Length of 2 GiB + 1; slow -> the real file in 20 pieces over
+//     "slowMs" (default 8000; any script may set it) ms. stats.resultBytes
+//     counts the result bytes sent in these modes.
 //   GET  /_fake/vertex-key  a service-account key file for this fake (token_uri = its /token)
 //   GET  /_fake/stats   {"submissions","accepted","polls","cancels","lookups","results","tokens",
 //        "unauthorized","byExternalId","byPrompt","tasks","requests":[{provider,
@@ -212,6 +219,7 @@ function reset() {
 			byPrompt: {},
 			requests: [],
 			requestsDropped: 0,
+			resultBytes: 0,
 		},
 	};
 }
@@ -643,6 +651,7 @@ function resultUrl(req, task) {
 	const id = String(task.id).replace(/[^A-Za-z0-9_-]/g, '_');
 	if (task.script.result === 'expired') return `${baseUrl(req)}/files/expired-${id}.${ext}?token=t0k3n`;
 	if (task.script.result === 'html') return `${baseUrl(req)}/files/html-${file}`;
+	if (RESULT_MODES.includes(task.script.result)) return `${baseUrl(req)}/files/${task.script.result}-${id}.mp4`;
 	return `${baseUrl(req)}/files/${file}?token=t0k3n`;
 }
 function phase(task) {
@@ -1125,6 +1134,8 @@ function submit(provider, family, req, res, body) {
 		return hold(req, res);
 	case 'reset':
 		return res.socket.destroy();
+	case 'malformed':
+		return malformed(res);
 	default:
 		return send(res, 500, { error: `fake: unknown submit mode ${script.submit}` });
 	}
@@ -1196,6 +1207,8 @@ function task(provider, id, req, res, view) {
 	}
 	case 'reset':
 		return res.socket.destroy();
+	case 'malformed':
+		return malformed(res);
 	}
 	state.stats.polls[provider]++;
 	t.polls++;
@@ -1205,7 +1218,57 @@ function task(provider, id, req, res, view) {
 	return send(res, st, v);
 }
 
+// Results served by /files/<mode>-<task>.mp4 (see the control API).
+const RESULT_MODES = ['html', 'huge-declared', 'huge', 'slow']; // longest prefix first
+const HUGE_BYTES = 2 ** 31 + 2 ** 20;
+
+function malformed(res) {
+	res.writeHead(200, { 'content-type': 'application/json' });
+	res.end('{"id": "task-1", "state": "compl');
+}
+
+// Streams `total` bytes from one reused buffer, respecting back-pressure,
+// until done or the client hangs up.
+function streamHuge(req, res, total) {
+	const chunk = Buffer.alloc(1 << 20);
+	let sent = 0;
+	const pump = () => {
+		while (sent < total && !res.destroyed) {
+			const n = Math.min(chunk.length, total - sent);
+			sent += n;
+			state.stats.resultBytes += n;
+			if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return res.once('drain', pump);
+		}
+		if (!res.destroyed) res.end();
+	};
+	res.on('close', () => { sent = total; });
+	pump();
+}
+
+function slowFile(res, file, ms) {
+	const data = fs.readFileSync(file);
+	res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': data.length });
+	const pieces = 20;
+	let i = 0;
+	const step = () => {
+		if (res.destroyed) return;
+		const from = Math.floor((data.length * i) / pieces), to = Math.floor((data.length * (i + 1)) / pieces);
+		res.write(data.subarray(from, to));
+		state.stats.resultBytes += to - from;
+		if (++i < pieces) setTimeout(step, ms / pieces);
+		else res.end();
+	};
+	step();
+}
+
 function files(req, res, name) {
+	const mode = RESULT_MODES.find((m) => name.startsWith(`${m}-`));
+	if (mode === 'huge' || mode === 'huge-declared') {
+		res.writeHead(200, { 'content-type': 'video/mp4',
+			...(mode === 'huge-declared' ? { 'content-length': String(2 ** 31 + 1) } : {}) });
+		return streamHuge(req, res, mode === 'huge' ? HUGE_BYTES : 2 ** 31 + 1);
+	}
+	if (mode === 'slow') return slowFile(res, path.join(opt.media, opt.resultFile), state.slowMs ?? 8000);
 	if (name.startsWith('expired-')) {
 		res.writeHead(403, { 'content-type': 'application/xml' });
 		return res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
@@ -1239,6 +1302,7 @@ function control(req, res, url, body) {
 		for (const k of ['submit', 'poll', 'pollsUntilDone', 'final', 'pollStatus', 'result', 'retryAfter', 'token', 'tokenTtl'])
 			if (body[k] !== undefined) patch[k] = body[k];
 		for (const p of which) state.scripts[p] = { ...state.scripts[p], ...patch };
+		if (body.slowMs !== undefined) state.slowMs = Number(body.slowMs);
 		return send(res, 200, Object.fromEntries(which.map((p) => [p, state.scripts[p]])));
 	}
 	return send(res, 404, { error: 'unknown control route' });

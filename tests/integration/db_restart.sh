@@ -2,7 +2,11 @@
 # tests/integration/db_restart.sh - PostgreSQL restarts under a running stack:
 # the responders reconnect (a request right after may get 503 INTERNAL_ERROR,
 # never a hang or a 500) and the scheduler keeps working (its LISTEN
-# connection is gone too).
+# connection is gone too). A second restart comes in the middle of a load of
+# generate requests (issue 10): clients, retrying with their Idempotency-Key,
+# see only success or 503 INTERNAL_ERROR; every request ends with exactly
+# one generation, reserved once, completed and charged once; no
+# half-written generation and no ledger entry without one.
 #
 # Restarting the database disturbs whatever else runs on this stack: run it
 # alone, or after the other integration suites (Makefile.am orders it last).
@@ -83,3 +87,20 @@ if [[ -n $gid ]]; then
 	poll_generation "$url" "$key" "$gid" 60
 	assert_eq "after the restart: the scheduler completes a local AUDIO job" COMPLETED "$POLL_STATUS"
 fi
+
+# --- a restart under a load of generate requests ------------------------------------
+tag="dbr-$$-$RANDOM"
+pids=()
+# 3 x 15 test-mode generations stay under the suite account's 50 concurrent.
+for c in 1 2 3; do
+	retrying_client "$url" "${SUITE_TEST_KEY:-$key}" "$tag-$c" 15 "$IT_TMP/load-$c" &
+	pids+=($!)
+done
+sleep 1
+bash "$DOITONG_SRC_DIR/scripts/stack" restart-postgres || it_abort "scripts/stack restart-postgres failed"
+wait "${pids[@]}"
+cat "$IT_TMP"/load-? >"$IT_TMP/load"
+note "$(awk '{ print $1 }' "$IT_TMP/load" | sort -u | wc -l) requests, $(wc -l <"$IT_TMP/load") tries: $(awk '{ print $2 "/" ($2 == 200 ? "ok" : $3) }' "$IT_TMP/load" | sort | uniq -c | tr -s ' \n' ' ')"
+assert_eq "under load: every answer was 200 or 503 INTERNAL_ERROR" "" \
+	"$(awk '$2 != 200 && !($2 == 503 && $3 == "INTERNAL_ERROR")' "$IT_TMP/load" | head -n 3)"
+check_retried_generations "$IT_TMP/load" "$SUITE_ACCOUNT" "$tag"

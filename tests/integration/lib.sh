@@ -38,8 +38,15 @@ it_init() {
 	require jq
 }
 
+# it_on_exit COMMAND: runs COMMAND (eval) when the suite ends, before the
+# summary, last registered first.
+IT_ON_EXIT=()
+it_on_exit() { IT_ON_EXIT=("$1" "${IT_ON_EXIT[@]}"); }
+
 it_finish() {
-	local rc=$?
+	local rc=$? c
+	for c in "${IT_ON_EXIT[@]}"; do eval "$c" || true; done
+	IT_ON_EXIT=()
 	[[ -n $IT_TMP ]] && rm -rf "$IT_TMP"
 	if ((rc == 99)); then
 		printf '%s: %d passed, %d failed (set-up error)\n' "$IT_SUITE" "$IT_PASS" "$((IT_FAIL + 1))"
@@ -296,17 +303,13 @@ poll_generation() {
 # control API (/_fake/PATH).
 FAKE='' FAKE_PID=''
 it_fake_upstream() {
-	local out=$IT_TMP/fake.out port='' i
+	local out=$IT_TMP/fake.out port
+	command -v node >/dev/null 2>&1 || it_abort "missing command node"
 	: >"$out"
 	node "$DOITONG_SRC_DIR/tests/fakes/upstream.mjs" --port 0 --media "$DOITONG_SRC_DIR/share/samples" \
 		"$@" >"$out" 2>&1 &
 	FAKE_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$out")
-		[[ -n $port ]] && break
-		sleep 0.1
-	done
-	if [[ -z $port ]]; then
+	if ! port=$(wait_listening "$out"); then
 		kill -9 "$FAKE_PID" 2>/dev/null
 		it_abort "the fake upstream did not start: $(head -c 300 "$out")"
 	fi
@@ -320,4 +323,194 @@ fake_ctl() {
 # unique_key: an Idempotency-Key unique to this run.
 unique_key() {
 	printf 'it-%s-%s-%s-%s\n' "$IT_SUITE" "$$" "$(date +%s%N)" "$RANDOM"
+}
+
+# --- doitong.fcgi as plain CGI ------------------------------------------------------
+
+# cgi_run METHOD BODY [NAME=VALUE...]: runs the binary once as CGI against the
+# stack's database, with the settings given and no others (so the address
+# guard is fully on: no DOITONG_OUTBOUND_ALLOW_LOOPBACK); CGI_BIN names
+# another build of it (the ASan one, say); sets CGI_RC,
+# CGI_STATUS (the Status: code), CGI_TYPE, RESP_BODY, RESP_STATUS, RESP_TYPE.
+CGI_RC=0 CGI_STATUS='' CGI_TYPE=''
+cgi_run() {
+	local method=$1 body=$2 in=$IT_TMP/cgi.in out=$IT_TMP/cgi.out
+	shift 2
+	printf '%s' "$body" >"$in"
+	CGI_RC=0
+	# stdin is a regular file, not a socket: libfcgi falls back to CGI.
+	env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		DOITONG_DSN="postgresql://doitong_web@127.0.0.1:${DOITONG_PG_PORT:-55432}/doitong" \
+		DOITONG_SQL_DIR="$DOITONG_SRC_DIR/sql" \
+		DOITONG_MEDIA_DIR="${DOITONG_RUN_DIR:-$DOITONG_BUILD_DIR/.run}/media" \
+		DOITONG_MEDIA_URL="http://127.0.0.1:${DOITONG_HTTP_PORT:-8480}/media" \
+		GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 SERVER_SOFTWARE=it-cgi \
+		SERVER_NAME=127.0.0.1 SERVER_PORT=80 REMOTE_ADDR=127.0.0.1 \
+		REQUEST_METHOD="$method" SCRIPT_NAME=/graphql REQUEST_URI=/graphql \
+		QUERY_STRING= CONTENT_TYPE=application/json CONTENT_LENGTH="$(wc -c <"$in")" \
+		HTTP_ACCEPT=application/json \
+		"$@" timeout 30 "${CGI_BIN:-$DOITONG_BUILD_DIR/doitong.fcgi}" <"$in" >"$out" 2>"$IT_TMP/cgi.err" || CGI_RC=$?
+	# Split the CGI response: header lines up to the first empty line.
+	CGI_STATUS=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^status:/ { print $2 }' "$out")
+	CGI_TYPE=$(awk '{ sub(/\r$/, "") } /^$/ { exit } tolower($0) ~ /^content-type:/ { sub(/^[^:]*:[ \t]*/, ""); print }' "$out")
+	RESP_BODY=$(awk 'body { print } { sub(/\r$/, "") } /^$/ && !body { body = 1 }' "$out")
+	RESP_STATUS=$CGI_STATUS RESP_TYPE=$CGI_TYPE
+	if ((CGI_RC != 0)); then
+		note "doitong.fcgi exited $CGI_RC; stderr: $(head -c 500 "$IT_TMP/cgi.err")"
+	fi
+}
+
+# --- the fake upstream and schedulers of a suite's own -------------------------------
+
+# psql_q SQL: one query as the owner, unaligned rows.
+psql_q() { psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+
+# it_bg_pid PID: a background process of the suite, SIGKILLed at exit.
+IT_BG_PIDS=()
+it_bg_pid() {
+	((${#IT_BG_PIDS[@]})) || it_on_exit 'kill -9 "${IT_BG_PIDS[@]}" 2>/dev/null'
+	IT_BG_PIDS+=("$1")
+	disown "$1" 2>/dev/null || true # (no "Killed" notices from bash)
+}
+
+# wait_listening FILE: the port a child printed as "listening PORT" to FILE.
+wait_listening() {
+	local port='' i
+	for ((i = 0; i < 100; i++)); do
+		port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$1")
+		[[ -n $port ]] && break
+		sleep 0.1
+	done
+	[[ -n $port ]] || it_abort "no 'listening PORT' in $1: $(head -c 300 "$1")"
+	printf '%s\n' "$port"
+}
+
+# fake_start: the fake upstream (it_fake_upstream) with the keys of
+# FAKE_KEYS, stopped at exit; luma, runway and kling of the catalog point at
+# it (restored at exit, breakers closed, enabled).
+FAKE_KEYS=(DOITONG_LUMA_KEY=k-luma DOITONG_RUNWAY_KEY=k-runway DOITONG_KLING_KEY=ak-test:sk-test)
+fake_start() {
+	local saved=it_providers_$$
+	it_fake_upstream --luma-key k-luma --runway-key k-runway --kling-access ak-test --kling-secret sk-test
+	it_bg_pid "$FAKE_PID"
+	psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, breaker_cooldown_s FROM internal.providers;
+	        UPDATE internal.providers SET base_url = '$FAKE/dream-machine/v1' WHERE id = 'luma';
+	        UPDATE internal.providers SET base_url = '$FAKE' WHERE id IN ('runway', 'kling');
+	        UPDATE internal.providers SET failure_streak = 0, breaker_open_until = NULL, breaker_trips = 0,
+	               enabled = true WHERE id IN ('luma', 'runway', 'kling')" >/dev/null
+	it_on_exit "psql_q \"UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url,
+	          breaker_cooldown_s = s.breaker_cooldown_s, failure_streak = 0, breaker_open_until = NULL,
+	          breaker_trips = 0 FROM public.$saved s WHERE s.id = p.id; DROP TABLE IF EXISTS public.$saved\" >/dev/null 2>&1"
+}
+
+# sched_own: stops the stack's scheduler (`scripts/stack up` brings it back
+# at exit) so that schedulers of the suite's own run the jobs.
+# sched_start NAME [NAME=VALUE...]: one of them, with the stack's settings,
+# the fake's keys and the given extra settings; sets SCHED_PID, logs to
+# $IT_TMP/sched-NAME.log.
+SCHED_PID=''
+sched_own() {
+	bash "$DOITONG_SRC_DIR/scripts/stack" down scheduler 2>/dev/null
+	it_on_exit 'bash "$DOITONG_SRC_DIR/scripts/stack" up >/dev/null 2>&1'
+}
+sched_start() {
+	local name=$1 env
+	shift
+	mapfile -t env < <(bash "$DOITONG_SRC_DIR/scripts/stack" env)
+	env "${env[@]}" "${FAKE_KEYS[@]}" DOITONG_LOG_LEVEL=info "$@" \
+		"$DOITONG_BUILD_DIR/doitong-scheduler" --loop >"$IT_TMP/sched-$name.log" 2>&1 &
+	SCHED_PID=$!
+	it_bg_pid "$SCHED_PID"
+}
+
+# wait_sql SECONDS SQL: polls (every 0.5 s) until SQL answers t.
+wait_sql() {
+	local deadline=$((SECONDS + $1))
+	while [[ $(psql_q "$2") != t ]]; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.5
+	done
+}
+
+# ledger_consistent ACCOUNT: t when the account's wallets equal its ledger.
+ledger_consistent() {
+	psql_q "SELECT bool_and(w.balance = coalesce(l.b, 0) AND w.reserved = coalesce(l.r, 0)) FROM internal.wallets w
+	        LEFT JOIN (SELECT account_id, test_mode, sum(balance_delta) b, sum(reserved_delta) r
+	                   FROM internal.credit_ledger GROUP BY 1, 2) l USING (account_id, test_mode)
+	        WHERE w.account_id = '$1'"
+}
+
+# --- clients that retry -------------------------------------------------------------
+
+# retrying_client URL KEY TAG REQUESTS OUT: REQUESTS test-mode generate
+# mutations (local AUDIO, prompt TAG-i), each with Idempotency-Key TAG-i and
+# retried with it until it answers 200 with an id, as a careful client does
+# (at most 40 tries; a second after a 429, else 0.2 s). One line per try in
+# OUT: "TAG-i STATUS ID-or-error-code" (STATUS 000: no answer).
+retrying_client() {
+	local url=$1 key=$2 tag=$3 n=$4 out=$5 resp i try code k body
+	resp=$(mktemp "$IT_TMP/resp.XXXXXX")
+	for ((i = 1; i <= n; i++)); do
+		k=$tag-$i
+		body=$(jq -cn --arg t "$k" '{query: "mutation G($i: GenerateInput!) { generate(input: $i) { id } }",
+			variables: {i: {type: "AUDIO", provider: "local", input: {text: $t}}}}')
+		for ((try = 1; try <= 40; try++)); do
+			code=$(curl -sS --max-time 20 -o "$resp" -w '%{http_code}' -X POST \
+				-H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+				-H "Idempotency-Key: $k" --data-binary "$body" "$url" 2>/dev/null) || code=000
+			echo "$k $code $(jq -r '.data.generate.id // .errors[0].extensions.code // "-"' "$resp" 2>/dev/null || echo -)" >>"$out"
+			[[ $code == 200 ]] && jq -e '.data.generate.id' "$resp" >/dev/null 2>&1 && break
+			if [[ $code == 429 ]]; then sleep 1; else sleep 0.2; fi
+		done
+	done
+	rm -f "$resp"
+}
+
+# check_retried_generations LOG ACCOUNT TAG: the checks after retrying
+# clients (their lines in LOG) under a fault: every request got its
+# generation, a retry got the same one, the database holds exactly one per
+# request with one reservation, nothing in the ledger without its
+# generation, all complete (within 90 s) and are charged their price once,
+# and the wallets equal the ledger.
+check_retried_generations() {
+	local log=$1 acct=$2 tag=$3 keys where
+	keys=$(awk '{ print $1 }' "$log" | sort -u | wc -l)
+	where="account_id = '$acct' AND input->>'text' LIKE '$tag-%'"
+	assert_eq "every request got its generation in the end" "$keys" \
+		"$(awk '$2 == 200 && $3 ~ /^gen_/ { print $1 }' "$log" | sort -u | wc -l)"
+	assert_eq "retries with the same key got the same generation" "" \
+		"$(awk '$2 == 200 && $3 ~ /^gen_/ { print $1, $3 }' "$log" | sort -u | awk '{ print $1 }' | uniq -d | head -n 3)"
+	assert_eq "one generation per request, none lost, none made twice" "$keys|0" \
+		"$(psql_q "SELECT count(*) || '|' || (count(*) - count(DISTINCT input->>'text')) FROM internal.generations WHERE $where")"
+	assert_eq "every generation has exactly one reservation" 0 \
+		"$(psql_q "SELECT count(*) FROM internal.generations g WHERE $where
+		           AND (SELECT count(*) FROM internal.credit_ledger l WHERE l.generation_id = g.id AND l.reserved_delta > 0) <> 1")"
+	assert_eq "no ledger entry of the account without its generation" 0 \
+		"$(psql_q "SELECT count(*) FROM internal.credit_ledger l WHERE l.account_id = '$acct' AND l.kind <> 'topup'
+		           AND (l.generation_id IS NULL OR NOT EXISTS (SELECT FROM internal.generations g WHERE g.id = l.generation_id))")"
+	if wait_sql 90 "SELECT bool_and(status = 'COMPLETED') FROM internal.generations WHERE $where"; then
+		pass "every generation completes"
+	else
+		fail "every generation completes ($(psql_q "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM internal.generations WHERE $where GROUP BY 1) s"))"
+	fi
+	assert_eq "each is charged its price exactly once" 0 \
+		"$(psql_q "SELECT count(*) FROM internal.generations g WHERE $where
+		           AND (SELECT -sum(balance_delta) FROM internal.credit_ledger l WHERE l.generation_id = g.id) IS DISTINCT FROM g.credit_cost::numeric")"
+	assert_eq "the account's wallets equal its ledger" t "$(ledger_consistent "$acct")"
+}
+
+# fcgi_pids lighttpd|apache: the PIDs of the stack's doitong.fcgi processes
+# (this build's) under that web server, one a line.
+fcgi_pids() {
+	local lt pid ppid
+	lt=$(cat "${DOITONG_RUN_DIR:-$DOITONG_BUILD_DIR/.run}/lighttpd/lighttpd.pid" 2>/dev/null || true)
+	while read -r pid ppid; do
+		[[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$DOITONG_BUILD_DIR/doitong.fcgi" ]] || continue
+		if [[ $1 == lighttpd ]]; then
+			[[ $ppid == "$lt" ]] && echo "$pid"
+		else
+			[[ $ppid != "$lt" ]] && echo "$pid"
+		fi
+	done < <(ps -o pid=,ppid= -C doitong.fcgi)
+	return 0
 }

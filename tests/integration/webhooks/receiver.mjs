@@ -3,7 +3,7 @@
 // `standardwebhooks`), as a user's server would.
 //
 //   node receiver.mjs SECRET [OLD_SECRET]
-// Listens on 127.0.0.1, port chosen by the system, and prints
+// Listens on 127.0.0.1, port $RECEIVER_PORT or one chosen by the system, and prints
 // "listening <port>". Paths:
 //   POST /ok         verify (with SECRET, and separately with OLD_SECRET
 //                    when given) and answer 204
@@ -67,5 +67,5 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
-server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
+server.listen(Number(process.env.RECEIVER_PORT ?? 0), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 setTimeout(() => process.exit(0), 600_000).unref();
