@@ -2,11 +2,9 @@
 -- Environment: BENCH_OP generate | generation | floor; BENCH_KEYS a file of
 -- "key<TAB>generation id" lines (each thread starts at its own offset and
 -- walks through them, so requests spread over every account); BENCH_NONCE
--- makes Idempotency-Keys unique across runs; BENCH_STOP_AFTER (optional)
--- stops each thread after that many responses.
+-- makes Idempotency-Keys unique across runs.
 local op = os.getenv("BENCH_OP") or "generation"
 local nonce = os.getenv("BENCH_NONCE") or tostring(os.time())
-local stop_after = tonumber(os.getenv("BENCH_STOP_AFTER") or "")
 local threads = 0
 
 function setup(thread)
@@ -15,7 +13,7 @@ function setup(thread)
 end
 
 local keys, ids = {}, {}
-local n, seen = 0, 0
+local n = 0
 local generate_body = '{"query":"mutation G($i: GenerateInput!) { generate(input: $i) { id status creditCost } }",'
 	.. '"variables":{"i":{"type":"IMAGE","input":{"text":"bench"}}}}'
 local floor_body = '{"query":"{ __typename }"}'
@@ -45,13 +43,4 @@ function request()
 	return wrk.format("POST", "/graphql", headers,
 		'{"query":"query Q($id: ID!) { generation(id: $id) { id status creditCost createdAt } }",'
 			.. '"variables":{"id":"' .. ids[i] .. '"}}')
-end
-
-if stop_after then
-	function response(status, headers, body)
-		seen = seen + 1
-		if seen >= stop_after then
-			wrk.thread:stop()
-		end
-	end
 end
