@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/arena.h"
+#include "common/digest.h"
 
 struct doc_entry {
 	char sha[65];
@@ -17,18 +18,9 @@ struct doc_entry {
 
 static struct doc_entry cache[DOC_CACHE_SIZE];
 
-/* The slot of a lowercase hex hash: its first 32 bits. */
-static size_t slot_of(const char *sha)
-{
-	size_t h = 0;
-	for (int i = 0; i < 8; i++)
-		h = h * 16 + (size_t)(sha[i] <= '9' ? sha[i] - '0' : sha[i] - 'a' + 10);
-	return h % DOC_CACHE_SIZE;
-}
-
 struct gql_document *doc_cache_get(const char *sha, const char *src, size_t len)
 {
-	struct doc_entry *e = &cache[slot_of(sha)];
+	struct doc_entry *e = &cache[digest_hex_slot(sha, DOC_CACHE_SIZE)];
 	/* The text is compared too: the slot is chosen by 32 bits of the hash. */
 	if (!e->doc || e->len != len || strcmp(e->sha, sha) != 0 || memcmp(e->src, src, len) != 0)
 		return NULL;
@@ -37,7 +29,7 @@ struct gql_document *doc_cache_get(const char *sha, const char *src, size_t len)
 
 void doc_cache_put(const char *sha, const char *src, size_t len, const struct gql_limits *limits)
 {
-	struct doc_entry *e = &cache[slot_of(sha)];
+	struct doc_entry *e = &cache[digest_hex_slot(sha, DOC_CACHE_SIZE)];
 	e->doc = NULL;
 	if (e->arena)
 		arena_reset(e->arena);

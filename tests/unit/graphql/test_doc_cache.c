@@ -67,13 +67,12 @@ static void same_hash_other_text_misses(void **state)
 	doc_cache_free();
 }
 
-/* The cache's slot of a text: the first 32 bits of its hash. */
-static unsigned long slot(const char *src)
+/* The cache's slot of a text. */
+static size_t slot(const char *src)
 {
 	char sha[DIGEST_HEX_LEN + 1];
 	digest_hex(src, strlen(src), sha);
-	sha[8] = '\0';
-	return strtoul(sha, NULL, 16) % DOC_CACHE_SIZE;
+	return digest_hex_slot(sha, DOC_CACHE_SIZE);
 }
 
 static void collision_evicts(void **state)
