@@ -19,8 +19,10 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  -- MATERIALIZED: fit.cost is used three times below, and an inlined CTE
+  -- would price each candidate three times (price is most of the cost).
   RETURN QUERY
-  WITH fit AS (
+  WITH fit AS MATERIALIZED (
     SELECT p.id, coalesce(p_model, p.default_model) AS model,
            internal.price(p, p_model, p_input, p_options) AS cost,
            p.estimated_time, p.quality_score, p.speed_score

@@ -48,3 +48,11 @@ void digest_hex(const void *data, size_t len, char out[DIGEST_HEX_LEN + 1])
 	digest_add(d, data, len);
 	digest_end(d, out);
 }
+
+size_t digest_hex_slot(const char *hex, size_t n)
+{
+	size_t h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h * 16 + (size_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+	return h % n;
+}

@@ -24,4 +24,8 @@ void digest_end(struct digest *d, char out[DIGEST_HEX_LEN + 1]);
 /* The hex SHA-256 of data[0..len). */
 void digest_hex(const void *data, size_t len, char out[DIGEST_HEX_LEN + 1]);
 
+/* A slot in a table of n entries for a lowercase hex digest: its first 32
+ * bits modulo n (the caches keyed by hash). */
+size_t digest_hex_slot(const char *hex, size_t n);
+
 #endif

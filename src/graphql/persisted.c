@@ -18,18 +18,9 @@ struct apq_entry {
 
 static struct apq_entry cache[APQ_CACHE_SIZE];
 
-/* The slot of a (validated, lowercase hex) hash: its first 32 bits. */
-static size_t slot_of(const char *sha)
-{
-	size_t h = 0;
-	for (int i = 0; i < 8; i++)
-		h = h * 16 + (size_t)(sha[i] <= '9' ? sha[i] - '0' : sha[i] - 'a' + 10);
-	return h % APQ_CACHE_SIZE;
-}
-
 static void cache_put(const char *sha, const char *query, size_t len)
 {
-	struct apq_entry *e = &cache[slot_of(sha)];
+	struct apq_entry *e = &cache[digest_hex_slot(sha, APQ_CACHE_SIZE)];
 	free(e->query);
 	memcpy(e->sha, sha, 65);
 	e->query = xmalloc(len + 1);
@@ -75,6 +66,7 @@ enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, jso
 		out->message = "persistedQuery.sha256Hash must be 64 lowercase hexadecimal characters.";
 		return API_ERR_BAD_REQUEST;
 	}
+	out->sha = arena_strdup(a, sha);
 	if (query) {
 		char actual[65];
 		digest_hex(query, query_len, actual);
@@ -83,10 +75,10 @@ enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, jso
 			return API_ERR_BAD_REQUEST;
 		}
 		cache_put(sha, query, query_len);
-		out->persist_sha = arena_strdup(a, sha);
+		out->persist_sha = out->sha;
 		return API_OK;
 	}
-	struct apq_entry *e = &cache[slot_of(sha)];
+	struct apq_entry *e = &cache[digest_hex_slot(sha, APQ_CACHE_SIZE)];
 	if (e->query && !strcmp(e->sha, sha)) {
 		out->query = arena_strndup(a, e->query, e->len);
 		out->query_len = e->len;

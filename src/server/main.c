@@ -16,6 +16,7 @@
 
 #include "common/arena.h"
 #include "common/log.h"
+#include "graphql/doc_cache.h"
 #include "graphql/persisted.h"
 #include "graphql/schema.h"
 #include "server/handler.h"
@@ -123,6 +124,7 @@ int main(void)
 	counters_close(srv.counters);
 	gql_schema_free();
 	apq_cache_free();
+	doc_cache_free();
 	config_free(&srv.cfg);
 	return 0;
 }
