@@ -22,6 +22,7 @@ deps=($(pkg-config --cflags --libs jansson libpq libcrypto libcurl))
 declare -A seen=()
 engine=()
 for f in "$src"/src/graphql/*.c "$src"/src/common/*.c "$src"/src/db/*.c "$src"/src/outbound/*.c \
+	"$src"/src/webhooks/secret.c \
 	"$build"/src/graphql/*_sdl.c; do
 	real=$(realpath "$f")
 	[[ -n ${seen[$real]:-} ]] && continue
