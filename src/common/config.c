@@ -41,6 +41,7 @@ static const struct setting settings[] = {
 	S("dsn", SETTING_STRING, dsn, "dbname=doitong"),
 	S("media_dir", SETTING_STRING, media_dir, DOITONG_LOCALSTATEDIR "/lib/doitong/media"),
 	S("media_url", SETTING_STRING, media_url, "http://127.0.0.1/media"),
+	S("media_pass_through", SETTING_BOOL, media_pass_through, "false"),
 	S("sql_dir", SETTING_STRING, sql_dir, DOITONG_SQLDIR),
 	S("log_level", SETTING_STRING, log_level, "info"),
 	S("log_file", SETTING_STRING, log_file, ""),

@@ -25,6 +25,7 @@ struct config {
 	char *log_level;
 	char *log_file;       /* append log lines here instead of stderr ("" = stderr) */
 	char *metrics_file;  /* the responders' shared request counters (counters.h); "" = per process */
+	bool media_pass_through;      /* completed results keep the upstream's URL (not stored) */
 	bool webhook_allow_private;   /* http and private addresses for webhooks and inputs */
 	bool outbound_allow_loopback; /* 127.0.0.0/8 and ::1 only (the test stack) */
 	char *webhook_retry_schedule; /* "{5,300,...}" for api.webhooks_report, or NULL (SPEC §9's) */

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -159,6 +160,17 @@ static bool download_headers(const struct task_api *api, enum task_phase phase,
 	return true;
 }
 
+/* media_pass_through: the client gets the upstream's own result URL, and
+ * nothing is stored. Only for a plain http(s) URL anyone can fetch: a result
+ * behind the API key (Gemini's files), a gs:// reference (Vertex) or one
+ * handed over inline is stored as usual. metadata stays the upstream's
+ * (usually none): there is no file to read it from. */
+static bool passes_through(const struct task_api *api, const struct provider_ctx *ctx, const char *url)
+{
+	return ctx->cfg && ctx->cfg->media_pass_through && !api->download_auth && !api->result_url &&
+	       url && (!strncasecmp(url, "https://", 8) || !strncasecmp(url, "http://", 7));
+}
+
 /* The answer's outcome; a succeeded task's file is stored: decoded from
  * the answer's base64 (v->data), else downloaded from its URL. */
 static void settle(const struct task_api *api, enum task_phase phase, const struct job *job,
@@ -172,6 +184,8 @@ static void settle(const struct task_api *api, enum task_phase phase, const stru
 		store_base64(job, ctx, v->data, NULL, api->label, out);
 		return;
 	}
+	if (passes_through(api, ctx, out->url))
+		return;
 	struct outbound_policy p = task_policy(ctx);
 	const char *const *headers = NULL;
 	const char *why = NULL;

@@ -422,6 +422,43 @@ static void vertex_gcs_result(void **state)
 	assert_string_equal(json_string_value(task_json_path(dl, "headers.authorization")),
 			    "Bearer <redacted>");
 }
+/* media_pass_through: the upstream's own URL is the result, nothing is
+ * downloaded or stored; a result behind the API key (Gemini's files) is
+ * stored all the same. */
+static void pass_through(void **state)
+{
+	(void)state;
+	const struct provider_adapter *ad = provider_find("luma");
+	struct job job;
+	struct provider_outcome o;
+	cfg.media_pass_through = true;
+	script("{\"provider\":\"luma\",\"pollsUntilDone\":1}");
+	job_named("luma", "gen_pass", key_env("luma"), "", &job);
+	ad->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	job.status = JOB_PROCESSING;
+	ad->poll(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_COMPLETED);
+	assert_null(o.path);
+	assert_string_equal(o.url, arena_printf(A, "http://127.0.0.1:%d/files/sample-video.mp4?token=t0k3n", fake_port));
+	struct stat st;
+	assert_int_not_equal(stat(arena_printf(A, "%s/gen_pass.mp4", media), &st), 0);
+
+	const struct provider_adapter *veo = provider_find("veo");
+	script("{\"provider\":\"veo\",\"pollsUntilDone\":1}");
+	job_named("veo", "gen_pass_veo", key_env("veo"), "", &job);
+	veo->submit(&job, &ctx, &o);
+	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
+	job.upstream_task_id = o.task_id;
+	job.status = JOB_PROCESSING;
+	veo->poll(&job, &ctx, &o);
+	cfg.media_pass_through = false;
+	if (o.kind != PROVIDER_COMPLETED)
+		fail_msg("veo pass-through: %s %s", provider_outcome_name(o.kind), o.message ? o.message : "");
+	assert_string_equal(o.path, arena_printf(A, "%s/gen_pass_veo.mp4", media));
+	unlink(o.path);
+}
 static void seedance_ok(void **state) { (void)state; happy_path("seedance"); }
 static void vidu_ok(void **state) { (void)state; happy_path("vidu"); }
 static void fal_ok(void **state) { (void)state; happy_path("fal"); }
@@ -1010,6 +1047,7 @@ int main(void)
 		cmocka_unit_test_setup(veo_inline_image_and_keyed_file, fresh),
 		cmocka_unit_test_setup(vertex_ok, fresh),
 		cmocka_unit_test_setup(vertex_gcs_result, fresh),
+		cmocka_unit_test_setup(pass_through, fresh),
 		cmocka_unit_test_setup(seedance_ok, fresh),
 		cmocka_unit_test_setup(vidu_ok, fresh),
 		cmocka_unit_test_setup(fal_ok, fresh),
