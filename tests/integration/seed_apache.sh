@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/seed_apache.sh - the developer page's examples and the
-# error contract through Apache (scripts/stack up --apache: mod_proxy_fcgi to a
-# spawn-fcgi pool; DOITONG_APACHE_FCGI=fcgid runs it through mod_fcgid).
+# error contract through Apache (scripts/stack up --apache: mod_fcgid;
+# DOITONG_APACHE_FCGI=proxy runs it through mod_proxy_fcgi to a spawn-fcgi pool).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
