@@ -9,7 +9,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 -- ENTERPRISE (no limits): this file creates more generations than a plan's concurrency allows.
 SELECT account_id AS acc, key_hash AS key FROM tests.make_account('ENTERPRISE', 1000000) \gset
@@ -149,8 +149,11 @@ SELECT is(api.generate(:'key', '{"type":"VIDEO","provider":"luma","model":"ray-f
           '1889', 'luma ray-flash-2 1080p 9 s = ceil(160 * 9 * 3.975 * 0.33)');
 SELECT is(api.generate(:'key', jsonb_build_object('type','AUDIO','provider','elevenlabs','input',jsonb_build_object('text',repeat('a',2001))))->>'creditCost',
           '1800', 'elevenlabs 2001 characters = 3 kchars * 600');
-SELECT is(api.generate(:'key', '{"type":"IMAGE","provider":"imagen","model":"imagen-4.0-fast-generate-001","input":{"text":"x"},"options":{"numImages":3}}')->>'creditCost',
-          '120', 'imagen fast, 3 images = 80 * 3 * 0.5');
+SELECT is(api.generate(:'key', '{"type":"IMAGE","provider":"imagen","model":"imagen-4.0-fast-generate-001","input":{"text":"x"},"options":{"numImages":1}}')->>'creditCost',
+          '40', 'imagen fast, one image = 80 * 0.5');
+SELECT is(tests.error_of(format($$SELECT api.generate(%L, '{"type":"IMAGE","provider":"imagen","input":{"text":"x"},"options":{"numImages":3}}')$$, :'key'))->'detail',
+          '{"field":"options.numImages","min":1,"max":1}'::jsonb,
+          'numImages 3: QA400 (a generation has one result file; nobody pays for images not delivered)');
 SELECT is(api.generate(:'key', jsonb_build_object('type','AVATAR','provider','heygen','input',jsonb_build_object('text',repeat('a',100))))->>'creditCost',
           '700', 'heygen 100 characters = 7 spoken seconds * 100');
 SELECT is(api.generate(:'key', '{"type":"AVATAR","provider":"heygen","input":{"text":"Hi"}}')->>'creditCost',
