@@ -2,7 +2,8 @@
 # tests/integration/media_seed.sh - the seed page's image, audio and avatar
 # requests (developer-page.txt: flux-ultra with aspectRatio/quality/seed,
 # elevenlabs with voice/emotion/speed, heygen with avatarId/background/
-# gesture and input.voice) plus Imagen, Seedream and Hedra, sent as GraphQL with a
+# gesture and input.voice) plus Imagen, Seedream, Hedra, every other FLUX model
+# and the fal and Replicate routes, sent as GraphQL with a
 # live key, carried by a real scheduler to the fake upstream
 # (tests/fakes/upstream.mjs) and COMPLETED with the file stored in the media
 # directory and its metadata read from the file; a moderated FLUX job ends
@@ -24,7 +25,7 @@ psql_q() { psql "$DOITONG_DSN" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 
 PIDS=()
 saved=it_media_seed_providers_$$
-touched="'flux-ultra','elevenlabs','heygen','imagen','seedream','hedra'"
+touched="'flux-ultra','flux-dev','flux-pro','flux-pro-1.1','flux-kontext','flux-krea','elevenlabs','heygen','imagen','seedream','hedra'"
 cleanup() {
 	((${#PIDS[@]})) && kill -9 "${PIDS[@]}" 2>/dev/null
 	psql_q "UPDATE internal.providers p SET enabled = s.enabled, base_url = s.base_url, route = s.route,
@@ -41,15 +42,20 @@ fake=$FAKE
 
 psql_q "CREATE TABLE public.$saved AS SELECT id, enabled, base_url, route FROM internal.providers WHERE id IN ($touched);
         UPDATE internal.providers SET base_url = '$fake', route = 'direct', enabled = true, failure_streak = 0,
-               breaker_open_until = NULL WHERE id IN ('flux-ultra', 'elevenlabs', 'heygen');
+               breaker_open_until = NULL
+         WHERE id IN ('flux-ultra', 'flux-dev', 'flux-pro', 'flux-pro-1.1', 'flux-kontext', 'elevenlabs', 'heygen');
+        UPDATE internal.providers SET route = 'fal', enabled = true WHERE id = 'flux-krea';
         UPDATE internal.providers SET base_url = '$fake/v1beta', route = 'direct', enabled = true WHERE id = 'imagen';
         UPDATE internal.providers SET base_url = '$fake/api/v3', route = 'direct', enabled = true WHERE id = 'seedream';
         UPDATE internal.providers SET base_url = '$fake/web-app/public', route = 'direct', enabled = true WHERE id = 'hedra'"
 
 bash "$DOITONG_SRC_DIR/scripts/stack" down scheduler 2>/dev/null
 mapfile -t SCHED_ENV < <(bash "$DOITONG_SRC_DIR/scripts/stack" env)
-SCHED_ENV+=(DOITONG_FLUX_ULTRA_KEY=k-bfl DOITONG_ELEVENLABS_KEY=k-eleven DOITONG_HEYGEN_KEY=k-heygen
-	DOITONG_IMAGEN_KEY=k-imagen DOITONG_SEEDREAM_KEY=k-seedream DOITONG_HEDRA_KEY=k-hedra DOITONG_LOG_LEVEL=info)
+SCHED_ENV+=(DOITONG_FLUX_ULTRA_KEY=k-bfl DOITONG_FLUX_DEV_KEY=k-bfl DOITONG_FLUX_PRO_KEY=k-bfl
+	DOITONG_FLUX_PRO_1_1_KEY=k-bfl DOITONG_FLUX_KONTEXT_KEY=k-bfl DOITONG_ELEVENLABS_KEY=k-eleven
+	DOITONG_HEYGEN_KEY=k-heygen DOITONG_IMAGEN_KEY=k-imagen DOITONG_SEEDREAM_KEY=k-seedream DOITONG_HEDRA_KEY=k-hedra
+	DOITONG_FAL_KEY=fal-test-key DOITONG_FAL_URL="$fake" DOITONG_REPLICATE_KEY=replicate-test-key
+	DOITONG_REPLICATE_URL="$fake/v1" DOITONG_LOG_LEVEL=info)
 env "${SCHED_ENV[@]}" "$DOITONG_BUILD_DIR/doitong-scheduler" --loop >"$IT_TMP/sched.log" 2>&1 &
 PIDS+=($!)
 media_dir=$(printf '%s\n' "${SCHED_ENV[@]}" | sed -n 's/^DOITONG_MEDIA_DIR=//p')
@@ -92,6 +98,7 @@ seed_case "hedra" "{\"type\":\"AVATAR\",\"provider\":\"hedra\",\"input\":{\"text
 	mp4 320 180 "$samples/sample-video.mp4" mp4
 
 stats=$(fake_ctl GET stats)
+seed_total=$(jq '[.submissions[]] | add' <<<"$stats")
 assert_eq "one submission each upstream (Hedra after two uploads)" '1 1 1 1 1 1 2' \
 	"$(jq -r '[.submissions.bfl, .submissions.elevenlabs, .submissions.heygen, .submissions.imagen, .submissions.seedream, .submissions.hedra, .uploads] | map(tostring) | join(" ")' <<<"$stats")"
 assert_eq "the seed's options as the upstreams saw them" '16:9 false 42 21m00Tcm4TlvDq8ikWAM kate Friendly' \
@@ -99,6 +106,38 @@ assert_eq "the seed's options as the upstreams saw them" '16:9 false 42 21m00Tcm
 	           (.requests[] | select(.provider == "elevenlabs") | .path | capture("speech/(?<v>[A-Za-z0-9]+)").v),
 	           (.requests[] | select(.provider == "heygen" and .method == "POST") | .body.video_inputs[0] | .character.avatar_id, .voice.emotion)]
 	          | map(tostring) | join(" ")' <<<"$stats")"
+
+# Every other image provider on its vendor, and the aggregator routes (each
+# provider that has the aggregator's model id, flux-krea's default is fal),
+# through the same scheduler to a stored file read back.
+seed_case "flux-dev" '{"type":"IMAGE","provider":"flux-dev","input":{"text":"a fox"},"options":{"aspectRatio":"4:3","outputFormat":"jpeg"}}' \
+	jpeg 320 240 "$fakes/sample-image.jpg" jpg
+seed_case "flux-pro" '{"type":"IMAGE","provider":"flux-pro","input":{"text":"a heron"},"options":{"aspectRatio":"1:1"}}' \
+	jpeg 320 240 "$fakes/sample-image.jpg" jpg
+seed_case "flux-pro-1.1" '{"type":"IMAGE","provider":"flux-pro-1.1","input":{"text":"a harbour"}}' \
+	jpeg 320 240 "$fakes/sample-image.jpg" jpg
+seed_case "flux-kontext (edit)" '{"type":"IMAGE","provider":"flux-kontext","input":{"text":"make it snow","image":"https://img.example/a.jpg"},"options":{"outputFormat":"png"}}' \
+	png 256 144 "$samples/sample-image.png" png
+seed_case "flux-krea (fal, its default route)" '{"type":"IMAGE","provider":"flux-krea","input":{"text":"a cat"},"options":{"aspectRatio":"1:1"}}' \
+	png 256 144 "$samples/sample-image.png" png
+it_admin providers route imagen fal >/dev/null || it_abort "providers route imagen fal failed"
+seed_case "imagen on fal" '{"type":"IMAGE","provider":"imagen","input":{"text":"a lighthouse"}}' \
+	png 256 144 "$samples/sample-image.png" png
+it_admin providers route elevenlabs fal >/dev/null || it_abort "providers route elevenlabs fal failed"
+seed_case "elevenlabs on fal" '{"type":"AUDIO","provider":"elevenlabs","input":{"text":"hello"},"options":{"voice":"rachel"}}' \
+	mp3 - - "$fakes/sample-speech.mp3" mp3
+for p in flux-ultra seedream; do
+	it_admin providers route "$p" replicate >/dev/null || it_abort "providers route $p replicate failed"
+	seed_case "$p on Replicate" "{\"type\":\"IMAGE\",\"provider\":\"$p\",\"input\":{\"text\":\"a portrait\"}}" \
+		png 256 144 "$samples/sample-image.png" png
+done
+stats=$(fake_ctl GET stats)
+assert_eq "the routed jobs reached fal (3) and Replicate (2), not their vendors" '3 2' \
+	"$(jq -r '[.submissions.fal, .submissions.replicate] | map(tostring) | join(" ")' <<<"$stats")"
+assert_eq "the vendors saw only the jobs routed to them" "$((seed_total + 4 + 5))" \
+	"$(jq '[.submissions[]] | add' <<<"$stats")"
+
+it_admin providers route flux-ultra direct >/dev/null || it_abort "providers route flux-ultra direct failed"
 
 # A moderated result: FAILED, GENERATION_FAILED, nothing stored, credits back.
 fake_ctl POST script '{"provider":"bfl","final":"moderation"}' >/dev/null
