@@ -9,7 +9,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(63);
+SELECT plan(64);
 
 -- ENTERPRISE (no limits): this file creates more generations than a plan's concurrency allows.
 SELECT account_id AS acc, key_hash AS key FROM tests.make_account('ENTERPRISE', 1000000) \gset
@@ -154,6 +154,8 @@ SELECT is(api.generate(:'key', '{"type":"IMAGE","provider":"imagen","model":"ima
 SELECT is(tests.error_of(format($$SELECT api.generate(%L, '{"type":"IMAGE","provider":"imagen","input":{"text":"x"},"options":{"numImages":3}}')$$, :'key'))->'detail',
           '{"field":"options.numImages","min":1,"max":1}'::jsonb,
           'numImages 3: QA400 (a generation has one result file; nobody pays for images not delivered)');
+SELECT is(tests.error_of(format($$SELECT api.generate(%L, '{"type":"AVATAR","provider":"hedra","input":{"text":"x","image":"https://img.example/a.png"}}')$$, :'key'))->'detail'->>'field',
+          'input.audio', 'hedra without input.audio: QA400 at acceptance (it has no text-to-speech)');
 SELECT is(api.generate(:'key', jsonb_build_object('type','AVATAR','provider','heygen','input',jsonb_build_object('text',repeat('a',100))))->>'creditCost',
           '700', 'heygen 100 characters = 7 spoken seconds * 100');
 SELECT is(api.generate(:'key', '{"type":"AVATAR","provider":"heygen","input":{"text":"Hi"}}')->>'creditCost',
