@@ -49,7 +49,7 @@ else
 		grep -E '^not ok|Bail out' -A3 "${f%.sh}.log" 2>/dev/null | head -20 | sed 's/^/#   /' || true
 	done
 	echo "not ok 2 - the suites pass on the sanitized stack"
-	failed=1
+	failed=$((failed + 1))
 fi
 # Stopped first, so the responders exit and LeakSanitizer reports at exit.
 bash scripts/stack down >/dev/null 2>&1 || true
@@ -62,6 +62,7 @@ else
 		grep -E -m3 -A12 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f" | sed 's/^/#     /'
 	done
 	echo "not ok 3 - no sanitizer report in the stack's logs"
-	failed=1
+	failed=$((failed + 1))
 fi
-exit "$failed"
+echo "sanitize_stack: $((3 - failed)) passed, $failed failed"
+exit "$((failed > 0))"
