@@ -9,10 +9,10 @@ RETURNS integer
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT 716800 $$;
 
+-- A plain SQL expression without a SET clause, so the planner inlines it.
 CREATE OR REPLACE FUNCTION internal.data_uri_ok(p_value text, p_kind text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT p_value IS NOT NULL
      AND octet_length(p_value) <= internal.data_uri_max_bytes()

@@ -11,9 +11,10 @@
 --   multipliers: {"<option name>": {"<value>": factor}, "model": {"<model>": factor}};
 --   a factor applies when the effective option (given or default) or the model
 --   has that value.
--- Options are the effective ones (defaults merged), so the catalog's displayed
--- price for the defaults and the charged price agree. Arithmetic is exact
--- numeric; only the final ceil rounds, up by less than one credit.
+-- Options are the effective ones (internal.option_value: defaults merged), so
+-- the catalog's displayed price for the defaults and the charged price agree.
+-- Arithmetic is exact numeric; only the final ceil rounds, up by less than
+-- one credit.
 CREATE OR REPLACE FUNCTION internal.price(p_provider internal.providers, p_model text,
                                           p_input jsonb, p_options jsonb)
 RETURNS bigint
@@ -22,7 +23,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_pricing  jsonb := p_provider.pricing;
-  v_opts     jsonb := internal.options_effective(p_provider.options, p_options);
   v_model    text := coalesce(p_model, p_provider.default_model);
   v_text_len integer := length(coalesce(p_input->>'text', ''));
   v_duration numeric;
@@ -32,15 +32,16 @@ DECLARE
   v_map      jsonb;
   v_value    text;
 BEGIN
-  IF v_opts->>'duration' ~ '^[0-9]+(\.[0-9]+)?$' THEN
-    v_duration := (v_opts->>'duration')::numeric;
+  v_value := internal.option_value(p_provider.options, p_options, 'duration');
+  IF v_value ~ '^[0-9]+(\.[0-9]+)?$' THEN
+    v_duration := v_value::numeric;
   END IF;
   v_duration := coalesce(v_duration, (v_pricing->>'defaultDuration')::numeric, 1);
 
   v_units := CASE v_pricing->>'unit'
     WHEN 'second' THEN v_duration
     WHEN 'image' THEN
-      CASE WHEN v_opts->>'numImages' ~ '^[0-9]+$' THEN (v_opts->>'numImages')::numeric ELSE 1 END
+      coalesce(substring(internal.option_value(p_provider.options, p_options, 'numImages') FROM '^[0-9]+$')::numeric, 1)
     WHEN 'kchars' THEN greatest(1, ceil(v_text_len / 1000.0))
     WHEN 'speech_second' THEN
       CASE WHEN v_text_len > 0 AND NOT coalesce(p_input, '{}'::jsonb) ? 'audio'
@@ -49,12 +50,16 @@ BEGIN
     ELSE 1
   END;
 
-  FOR v_key, v_map IN SELECT e.key, e.value FROM jsonb_each(coalesce(v_pricing->'multipliers', '{}'::jsonb)) AS e LOOP
-    v_value := CASE WHEN v_key = 'model' THEN v_model ELSE v_opts->>v_key END;
-    IF v_value IS NOT NULL AND v_map ? v_value THEN
-      v_mult := v_mult * (v_map->>v_value)::numeric;
-    END IF;
-  END LOOP;
+  -- Most catalog entries have no multipliers: skip the loop's query then.
+  IF v_pricing ? 'multipliers' THEN
+    FOR v_key, v_map IN SELECT e.key, e.value FROM jsonb_each(v_pricing->'multipliers') AS e LOOP
+      v_value := CASE WHEN v_key = 'model' THEN v_model
+                      ELSE internal.option_value(p_provider.options, p_options, v_key) END;
+      IF v_value IS NOT NULL AND v_map ? v_value THEN
+        v_mult := v_mult * (v_map->>v_value)::numeric;
+      END IF;
+    END LOOP;
+  END IF;
 
   RETURN greatest(coalesce((v_pricing->>'minimum')::bigint, 1),
                   ceil((v_pricing->>'credits')::numeric * v_units * v_mult)::bigint);

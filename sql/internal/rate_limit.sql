@@ -1,34 +1,73 @@
 -- internal.rate_limit(principal, now) -> {"limit", "remaining", "reset",
 -- "dailyLimit", "dailyRemaining", "dailyReset"}: counts this request in the
--- account's minute and day windows (internal.rate_window_hit) and raises
--- QA429 (internal.raise_rate_limit) when either is now over its limit.
+-- account's minute and day windows and raises QA429
+-- (internal.raise_rate_limit) when either is now over its limit.
 -- Every authenticated request comes through here, also one with no fields.
 -- When both are exceeded the day is reported: its resetIn is the real wait.
 -- Limits and remaining are null when unlimited; reset is always the seconds
 -- until the window resets (X-RateLimit-Reset as the documented clients read it).
+--
+-- Windows are fixed and aligned to the clock: 'minute' starts at
+-- floor(epoch/60)*60, 'day' at UTC midnight. One statement counts both
+-- (every request pays it): INSERT ... ON CONFLICT DO UPDATE locks the one
+-- row per (account, kind), always minute before day, and the SET sees the
+-- latest committed count (reference/protocols.md §4.4); the locks are held
+-- until commit, and a refusal aborts the transaction, which takes the hits
+-- back. An unlimited window (NULL limit) writes nothing, so unlimited
+-- accounts neither pay for the write nor serialise on the row. A window
+-- older than the stored one (a clock that stepped back) counts in the
+-- stored, newer window instead of resetting it: never extra hits.
 CREATE OR REPLACE FUNCTION internal.rate_limit(p_who internal.principal, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_min jsonb := internal.rate_window_hit(p_who.account_id, 'minute', p_who.rpm, p_now);
-  v_day jsonb := internal.rate_window_hit(p_who.account_id, 'day', p_who.daily, p_now);
+  v_epoch      double precision := extract(epoch FROM p_now);
+  v_min_start  timestamptz := pg_catalog.to_timestamp(floor(v_epoch / 60) * 60);
+  v_day_start  timestamptz := pg_catalog.to_timestamp(floor(v_epoch / 86400) * 86400);
+  v_min_hits   integer;
+  v_day_hits   integer;
+  v_min_reset  integer;
+  v_day_reset  integer;
 BEGIN
-  IF (v_day->>'hits')::integer > p_who.daily THEN
-    PERFORM internal.raise_rate_limit('day', p_who.daily, (v_day->>'reset')::integer,
+  IF p_who.rpm IS NOT NULL OR p_who.daily IS NOT NULL THEN
+    WITH hit AS (
+      INSERT INTO internal.rate_windows AS w (account_id, kind, window_start, hits)
+      SELECT p_who.account_id, k.kind, k.start, 1
+        FROM (VALUES (1, 'minute', v_min_start, p_who.rpm), (2, 'day', v_day_start, p_who.daily))
+             AS k(n, kind, start, lim)
+       WHERE k.lim IS NOT NULL
+       ORDER BY k.n
+      ON CONFLICT (account_id, kind) DO UPDATE
+         SET hits = CASE WHEN w.window_start >= EXCLUDED.window_start THEN w.hits + 1 ELSE 1 END,
+             window_start = GREATEST(w.window_start, EXCLUDED.window_start)
+      RETURNING w.kind, w.hits, w.window_start
+    )
+    SELECT max(h.hits) FILTER (WHERE h.kind = 'minute'),
+           coalesce(max(h.window_start) FILTER (WHERE h.kind = 'minute'), v_min_start),
+           max(h.hits) FILTER (WHERE h.kind = 'day'),
+           coalesce(max(h.window_start) FILTER (WHERE h.kind = 'day'), v_day_start)
+      INTO v_min_hits, v_min_start, v_day_hits, v_day_start
+      FROM hit h;
+  END IF;
+  v_min_reset := GREATEST(1, ceil(extract(epoch FROM v_min_start + interval '60 seconds' - p_now)))::integer;
+  v_day_reset := GREATEST(1, ceil(extract(epoch FROM v_day_start + interval '86400 seconds' - p_now)))::integer;
+
+  IF v_day_hits > p_who.daily THEN
+    PERFORM internal.raise_rate_limit('day', p_who.daily, v_day_reset,
       format('Rate limit exceeded: %s requests per day.', p_who.daily));
   END IF;
-  IF (v_min->>'hits')::integer > p_who.rpm THEN
-    PERFORM internal.raise_rate_limit('minute', p_who.rpm, (v_min->>'reset')::integer,
+  IF v_min_hits > p_who.rpm THEN
+    PERFORM internal.raise_rate_limit('minute', p_who.rpm, v_min_reset,
       format('Rate limit exceeded: %s requests per minute.', p_who.rpm));
   END IF;
   RETURN jsonb_build_object(
     'limit', p_who.rpm,
-    'remaining', p_who.rpm - (v_min->>'hits')::integer,
-    'reset', v_min->'reset',
+    'remaining', p_who.rpm - v_min_hits,
+    'reset', v_min_reset,
     'dailyLimit', p_who.daily,
-    'dailyRemaining', p_who.daily - (v_day->>'hits')::integer,
-    'dailyReset', v_day->'reset');
+    'dailyRemaining', p_who.daily - v_day_hits,
+    'dailyReset', v_day_reset);
 END
 $$;

@@ -43,21 +43,28 @@ BEGIN
     END IF;
   END LOOP;
 
-  FOR v_key, v_value IN SELECT e.key, e.value FROM jsonb_each(coalesce(p_options, '{}'::jsonb)) AS e LOOP
-    SELECT o INTO v_opt
-      FROM jsonb_array_elements(p_provider.options) AS o
-     WHERE o->>'name' = v_key;
-    IF v_opt IS NULL THEN
-      RETURN internal.problem(format('Unknown option %s for provider %s.', v_key, p_provider.id),
-                              'options.' || v_key,
-                              (SELECT jsonb_agg(o->'name') FROM jsonb_array_elements(p_provider.options) AS o));
-    END IF;
-    v_problem := internal.option_problem(p_provider.id, v_opt, v_value);
-    IF v_problem IS NOT NULL THEN
-      RETURN v_problem;
-    END IF;
-  END LOOP;
+  -- The two option checks are queries: skip them when there is nothing to
+  -- check (no options given; no required option), as on most requests.
+  IF p_options IS NOT NULL AND p_options <> '{}'::jsonb THEN
+    FOR v_key, v_value IN SELECT e.key, e.value FROM jsonb_each(p_options) AS e LOOP
+      SELECT o INTO v_opt
+        FROM jsonb_array_elements(p_provider.options) AS o
+       WHERE o->>'name' = v_key;
+      IF v_opt IS NULL THEN
+        RETURN internal.problem(format('Unknown option %s for provider %s.', v_key, p_provider.id),
+                                'options.' || v_key,
+                                (SELECT jsonb_agg(o->'name') FROM jsonb_array_elements(p_provider.options) AS o));
+      END IF;
+      v_problem := internal.option_problem(p_provider.id, v_opt, v_value);
+      IF v_problem IS NOT NULL THEN
+        RETURN v_problem;
+      END IF;
+    END LOOP;
+  END IF;
 
+  IF NOT jsonb_path_exists(p_provider.options, '$[*] ? (@.required == true)') THEN
+    RETURN NULL;
+  END IF;
   SELECT o INTO v_opt
     FROM jsonb_array_elements(p_provider.options) AS o
    WHERE coalesce((o->>'required')::boolean, false)
