@@ -30,7 +30,7 @@ BEGIN
      (v_route->>'creditCost')::bigint, (v_route->>'estimatedTime')::integer, p_now, p_now)
   RETURNING * INTO v_gen;
 
-  PERFORM pg_notify('doitong_jobs', v_id);
+  PERFORM internal.jobs_notify(v_id);
   RETURN v_gen;
 END
 $$;

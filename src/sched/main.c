@@ -5,7 +5,10 @@
  * --once (cron): purge, then claim and run batches until nothing is due or
  * ~50 s have passed. --loop (daemon): LISTEN doitong_jobs, run due work,
  * purge about once a minute, and when idle wait on the connection's socket
- * for a notification or the 1 s tick.
+ * for a notification or the 1 s tick. New jobs notify only while a scheduler
+ * holds the idle lock (sleep_until_work; the protocol is in
+ * sql/internal/jobs_notify.sql): a NOTIFY in every generate would serialise
+ * their commits.
  * SIGTERM/SIGINT finish the current job and exit 0. After start-up a lost
  * database is logged once and retried with backoff (1 s doubling to 10 s);
  * the daemon never exits for it.
@@ -32,6 +35,9 @@
 
 #define ONCE_BUDGET_MS 50000
 #define TICK_MS 1000
+/* How soon to look again when the idle lock was not free (a job being
+ * created, or another scheduler asleep and so notified). */
+#define RECHECK_MS 50
 #define BACKOFF_MAX_S 10
 
 static volatile sig_atomic_t stop_requested;
@@ -150,20 +156,52 @@ static int drain_notifies(PGconn *conn)
 	return n;
 }
 
-/* Waits up to TICK_MS for the socket to become readable. */
-static void wait_for_work(PGconn *conn)
+/* Waits up to timeout_ms for the socket to become readable. */
+static void wait_for_work(PGconn *conn, int timeout_ms)
 {
 	if (drain_notifies(conn))
 		return;
 	struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
 	if (pfd.fd < 0) {
-		nap(TICK_MS);
+		nap(timeout_ms);
 		return;
 	}
-	if (poll(&pfd, 1, TICK_MS) > 0) {
+	if (poll(&pfd, 1, timeout_ms) > 0) {
 		PQconsumeInput(conn); /* a failure shows in the next db_ready */
 		drain_notifies(conn);
 	}
+}
+
+/* Calls api.scheduler_idle or api.scheduler_busy: true when it returned true. */
+static bool idle_lock_call(struct sched *s, const char *function)
+{
+	json_t *out = NULL;
+	bool yes = db_call(s->db, s->arena, function, 0, NULL, &out, NULL) == API_OK && json_is_true(out);
+	db_end_request(s->db);
+	arena_reset(s->arena);
+	return yes;
+}
+
+/*
+ * Nothing was due: sleep until a job is created or the tick. Holding the idle
+ * lock makes new jobs notify; a job committed just before it was taken is
+ * found by the second look. Returns what that look returned (< 0: database).
+ */
+static int sleep_until_work(struct sched *s)
+{
+	if (!idle_lock_call(s, "api.scheduler_idle")) {
+		PGconn *conn = db_conn(s->db);
+		if (conn)
+			wait_for_work(conn, RECHECK_MS);
+		return 0;
+	}
+	int n = run_due_work(s);
+	PGconn *conn = db_conn(s->db);
+	if (n == 0 && !stop_requested && conn)
+		wait_for_work(conn, TICK_MS);
+	if (n >= 0)
+		idle_lock_call(s, "api.scheduler_busy");
+	return n;
 }
 
 static bool database_answers(const char *dsn)
@@ -204,8 +242,8 @@ static int run_loop(struct sched *s)
 			purge(s, &purge_state);
 			next_purge_ms = monotonic_ms() + SCHED_PURGE_INTERVAL_MS;
 		}
-		if (n == 0 && !stop_requested && db_conn(s->db))
-			wait_for_work(db_conn(s->db));
+		if (n == 0 && !stop_requested && db_conn(s->db) && sleep_until_work(s) < 0)
+			listened = NULL; /* reconnect and LISTEN again on the next round */
 	}
 	log_msg(LOG_INFO, "scheduler %s stopping", s->worker);
 	return 0;

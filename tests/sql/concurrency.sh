@@ -21,6 +21,11 @@
 #  6. 20 simultaneous generates through api.execute on an account limited to
 #     3 concurrent generations (and no request limit): exactly 3 are created,
 #     17 get QA429 scope concurrency.
+#  7. new jobs NOTIFY doitong_jobs only while a scheduler holds the idle lock
+#     (api.scheduler_idle; internal.jobs_notify has the protocol): a listening
+#     session sees no notification for a job created while no scheduler
+#     sleeps, one for a job created while another session holds the lock, and
+#     a scheduler cannot take the lock while a job's transaction is open.
 # Every psql is bounded by statement_timeout; sections 3 and 4 start early in
 # a clock minute so that the real-clock window cannot roll over mid-test.
 # Prints TAP; exits non-zero on any failure.
@@ -38,7 +43,7 @@ q() { psql "$dsn" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 export -f q
 export dsn tmp
 
-echo "1..20"
+echo "1..24"
 fails=0
 check() { # check DESCRIPTION COMMAND...
   local desc=$1; shift
@@ -186,5 +191,39 @@ gens=$(q -c "SELECT count(*) FROM internal.generations WHERE account_id = '$cacc
 check "3 concurrent allowed: exactly 3 of 20 simultaneous generates are created (got $ok_count, $gens rows)" \
   test "$ok_count" = 3 -a "$gens" = 3
 check "the other 17 are QA429 scope concurrency (got $refused)" test "$refused" = 17
+
+# ---------------------------------------------------------------- 7. idle lock gates NOTIFY
+read -r nacc _ < <(q -F ' ' -c "SELECT account_id, key_hash FROM tests.make_account('ENTERPRISE', 100000)")
+# listen_and_create: LISTEN, create a job (its own transaction), then a no-op
+# so that psql prints the notifications that arrived.
+listen_and_create() {
+  q -c "LISTEN doitong_jobs" \
+    -c "SELECT (internal.generation_create('$nacc', true, tests.local_generate()->'args'->'input', now())).id" \
+    -c "SELECT 1" 2>&1
+}
+out=$(listen_and_create)
+check "no scheduler asleep: creating a job sends no NOTIFY" \
+  bash -c 'grep -q "^gen_" <<<"$1" && ! grep -q "Asynchronous notification \"doitong_jobs\"" <<<"$1"' _ "$out"
+q -c "SELECT api.scheduler_idle()" -c "SELECT pg_sleep(4)" >"$tmp/idle.out" 2>&1 &
+sleeper=$!
+for _ in $(seq 1 50); do
+  [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+              WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted
+                AND l.objid = (internal.scheduler_idle_lock() & 4294967295)::oid")" = 1 ] && break
+  sleep 0.1
+done
+out=$(listen_and_create)
+check "a scheduler asleep (idle lock held): creating a job sends NOTIFY doitong_jobs" \
+  bash -c 'grep -q "Asynchronous notification \"doitong_jobs\" with payload \"gen_" <<<"$1"' _ "$out"
+wait "$sleeper"
+check "the sleeper took the idle lock" grep -qx true "$tmp/idle.out"
+# A job's transaction still open: the lock is not free for a scheduler.
+q -c "BEGIN" -c "SELECT internal.generation_create('$nacc', true, tests.local_generate()->'args'->'input', now())" \
+  -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null 2>&1 &
+creator=$!
+sleep 1
+busy=$(q -c "SELECT api.scheduler_idle()")
+wait "$creator"
+check "a job being created keeps a scheduler from sleeping (api.scheduler_idle: $busy)" test "$busy" = false
 
 exit $((fails > 0))
