@@ -3,23 +3,28 @@
 -- the account's override when set, else its plan's value; NULL = unlimited
 -- (ENTERPRISE without overrides). Read once per request and handed to the
 -- rate limiter and the field functions, so nothing authenticates twice.
+-- One query (key, account, plan): every request starts here.
 CREATE OR REPLACE FUNCTION internal.principal_of(p_key_hash text)
 RETURNS internal.principal
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_key internal.api_keys := internal.authenticate(p_key_hash);
   v_who internal.principal;
 BEGIN
-  SELECT a.id, v_key.test_mode, v_key.id,
+  SELECT a.id, k.test_mode, k.id,
          coalesce(a.rpm_override, pl.requests_per_minute),
          coalesce(a.concurrent_override, pl.concurrent),
          coalesce(a.daily_override, pl.requests_per_day)
-    INTO STRICT v_who
-    FROM internal.accounts a
+    INTO v_who
+    FROM internal.api_keys k
+    JOIN internal.accounts a ON a.id = k.account_id
     JOIN internal.plans pl ON pl.code = a.plan
-   WHERE a.id = v_key.account_id;
+   WHERE k.key_hash = lower(p_key_hash)
+     AND k.revoked_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'QA401', MESSAGE = 'Invalid or revoked API key.';
+  END IF;
   RETURN v_who;
 END
 $$;

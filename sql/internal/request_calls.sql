@@ -11,11 +11,13 @@ AS $$
 DECLARE
   v_calls jsonb := coalesce(p_request->'calls', '[]'::jsonb);
 BEGIN
+  -- jsonpath, not a query over the elements: every request comes through
+  -- here. Strict first (lax would unwrap a nested array into its elements).
   IF jsonb_typeof(p_request) IS DISTINCT FROM 'object' OR jsonb_typeof(v_calls) <> 'array'
-     OR EXISTS (SELECT 1 FROM jsonb_array_elements(v_calls) c
-                 WHERE jsonb_typeof(c) <> 'object'
-                    OR jsonb_typeof(c->'field') IS DISTINCT FROM 'string'
-                    OR coalesce(jsonb_typeof(c->'args'), 'object') NOT IN ('object', 'null')) THEN
+     OR jsonb_path_exists(v_calls, 'strict $[*] ? (@.type() != "object")')
+     OR jsonb_path_exists(v_calls, 'lax $[*] ? (!exists(@.field) || @.field.type() != "string"
+                                               || (exists(@.args) && @.args.type() != "object"
+                                                   && @.args.type() != "null"))', '{}', true) THEN
     RAISE EXCEPTION USING ERRCODE = '22023',
       MESSAGE = 'api.execute: the request must be {"calls": [{"field": string, "args": object}], ...}.';
   END IF;
