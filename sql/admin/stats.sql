@@ -10,9 +10,6 @@
 -- captured live credits, refunded = released reservations); webhooks by
 -- delivery creation, failedAttempts = attempts without a 2xx answer. A
 -- `since` that is neither form is QA400.
--- admin.stats() had no period (before 2026-11): dropped here so the default
--- argument resolves admin.stats() to this one.
-DROP FUNCTION IF EXISTS admin.stats();
 CREATE OR REPLACE FUNCTION admin.stats(p_since text DEFAULT '24h')
 RETURNS jsonb
 LANGUAGE plpgsql
