@@ -35,8 +35,10 @@
 
 #define ONCE_BUDGET_MS 50000
 #define TICK_MS 1000
-/* How soon to look again when the idle lock was not free (a job being
- * created, or another scheduler asleep and so notified). */
+/* How soon to look again when the idle lock was not free: a job being
+ * created (it commits in a moment) or another scheduler asleep (then new
+ * jobs notify us too). Doubled on every miss up to TICK_MS, so a second idle
+ * scheduler settles to the tick instead of polling. */
 #define RECHECK_MS 50
 #define BACKOFF_MAX_S 10
 
@@ -187,14 +189,16 @@ static bool idle_lock_call(struct sched *s, const char *function)
  * lock makes new jobs notify; a job committed just before it was taken is
  * found by the second look. Returns what that look returned (< 0: database).
  */
-static int sleep_until_work(struct sched *s)
+static int sleep_until_work(struct sched *s, int *recheck_ms)
 {
 	if (!idle_lock_call(s, "api.scheduler_idle")) {
 		PGconn *conn = db_conn(s->db);
 		if (conn)
-			wait_for_work(conn, RECHECK_MS);
+			wait_for_work(conn, *recheck_ms);
+		*recheck_ms = *recheck_ms * 2 > TICK_MS ? TICK_MS : *recheck_ms * 2;
 		return 0;
 	}
+	*recheck_ms = RECHECK_MS;
 	int n = run_due_work(s);
 	PGconn *conn = db_conn(s->db);
 	if (n == 0 && !stop_requested && conn)
@@ -214,7 +218,7 @@ static bool database_answers(const char *dsn)
 static int run_loop(struct sched *s)
 {
 	PGconn *listened = NULL;
-	int listened_pid = 0, backoff = 1;
+	int listened_pid = 0, backoff = 1, recheck_ms = RECHECK_MS;
 	bool down = false;
 	struct sched_purge purge_state = { 0 };
 	long long next_purge_ms = monotonic_ms();
@@ -242,7 +246,9 @@ static int run_loop(struct sched *s)
 			purge(s, &purge_state);
 			next_purge_ms = monotonic_ms() + SCHED_PURGE_INTERVAL_MS;
 		}
-		if (n == 0 && !stop_requested && db_conn(s->db) && sleep_until_work(s) < 0)
+		if (n > 0)
+			recheck_ms = RECHECK_MS;
+		if (n == 0 && !stop_requested && db_conn(s->db) && sleep_until_work(s, &recheck_ms) < 0)
 			listened = NULL; /* reconnect and LISTEN again on the next round */
 	}
 	log_msg(LOG_INFO, "scheduler %s stopping", s->worker);
