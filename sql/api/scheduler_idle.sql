@@ -11,7 +11,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  RETURN to_jsonb(pg_try_advisory_lock(internal.scheduler_idle_lock()));
+  RETURN to_jsonb(pg_try_advisory_lock(internal.scheduler_idle_key(), 0));
 END
 $$;
 
@@ -24,6 +24,6 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  RETURN to_jsonb(pg_advisory_unlock(internal.scheduler_idle_lock()));
+  RETURN to_jsonb(pg_advisory_unlock(internal.scheduler_idle_key(), 0));
 END
 $$;

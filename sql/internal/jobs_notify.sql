@@ -4,7 +4,9 @@
 -- all their commits (about a fifth of generate's throughput at 8
 -- connections); under load the schedulers are busy and need no wake-up.
 --
--- Protocol, on advisory lock internal.scheduler_idle_lock():
+-- Protocol, on the advisory lock (internal.scheduler_idle_key(), 0), a
+-- two-integer key, so that it cannot collide with the 64-bit hashes of the
+-- Idempotency-Key locks (internal.idempotency_lock):
 --  * a scheduler about to sleep takes it exclusively for its session
 --    (api.scheduler_idle), looks for due work once more, sleeps on LISTEN
 --    doitong_jobs, and drops it when it wakes (api.scheduler_busy);
@@ -14,10 +16,10 @@
 -- back) before any scheduler can take the lock exclusively, and so is seen
 -- by the scheduler's look after taking it; any later job finds the lock
 -- held and notifies. Schedulers also wake every second (the tick).
-CREATE OR REPLACE FUNCTION internal.scheduler_idle_lock()
-RETURNS bigint
+CREATE OR REPLACE FUNCTION internal.scheduler_idle_key()
+RETURNS integer
 LANGUAGE sql IMMUTABLE
-AS $$ SELECT 7236833289127604224::bigint $$;
+AS $$ SELECT 1685023092 $$;  -- 0x646f6974, "doit"; any constant would do
 
 CREATE OR REPLACE FUNCTION internal.jobs_notify(p_id text)
 RETURNS void
@@ -25,7 +27,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF NOT pg_try_advisory_xact_lock_shared(internal.scheduler_idle_lock()) THEN
+  IF NOT pg_try_advisory_xact_lock_shared(internal.scheduler_idle_key(), 0) THEN
     PERFORM pg_notify('doitong_jobs', p_id);
   END IF;
 END

@@ -209,7 +209,7 @@ sleeper=$!
 for _ in $(seq 1 50); do
   [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
               WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted
-                AND l.objid = (internal.scheduler_idle_lock() & 4294967295)::oid")" = 1 ] && break
+                AND l.classid = internal.scheduler_idle_key()::oid AND l.objid = 0 AND l.objsubid = 2")" = 1 ] && break
   sleep 0.1
 done
 out=$(listen_and_create)
