@@ -279,6 +279,7 @@ struct root_field {
 	const struct gql_field_def *def; /* NULL for __typename */
 	int call;                        /* index in api.execute's calls, or -1 */
 	json_t *local;                   /* __schema/__type: the value (borrowed), no call */
+	const struct root_hooks *hooks;  /* the field's C steps around its call, or NULL */
 	struct gql_path path;
 };
 
@@ -289,16 +290,11 @@ struct root_field {
  * created. Host names pass here and are checked again on the address
  * actually connected to. input is the generate/videoCreate input object.
  */
-static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel, const struct gql_path *path,
-			    json_t *input)
+static bool urls_acceptable(struct exec_ctx *c, struct root_field *rf, json_t *input,
+			    const char *const *names, size_t n)
 {
-	static const char *const generate_urls[] = { "webhookUrl", "input.image", "input.audio", "input.video" };
-	static const char *const legacy_urls[] = { "webhookUrl", "image" };
-	bool legacy = gql_str_eq(sel->name, "videoCreate");
-	if (!json_is_object(input) || (!legacy && !gql_str_eq(sel->name, "generate")))
+	if (!json_is_object(input))
 		return true;
-	const char *const *names = legacy ? legacy_urls : generate_urls;
-	size_t n = legacy ? ARRAY_LEN(legacy_urls) : ARRAY_LEN(generate_urls);
 	for (size_t i = 0; i < n; i++) {
 		const char *dot = strchr(names[i], '.');
 		json_t *value = dot ? json_object_get(json_object_get(input, "input"), dot + 1)
@@ -318,11 +314,25 @@ static bool urls_acceptable(struct exec_ctx *c, const struct gql_selection *sel,
 			continue;
 		json_t *extra = json_pack("{s:s}", "field", arena_printf(c->a, "input.%s", names[i]));
 		arena_defer(c->a, (void (*)(void *))json_decref, extra);
-		exec_error(c, API_ERR_INVALID_INPUT, sel->offset, path, extra, "input.%s is not acceptable: %s.",
-			   names[i], why);
+		exec_error(c, API_ERR_INVALID_INPUT, rf->grp->nodes->sel->offset, &rf->path, extra,
+			   "input.%s is not acceptable: %s.", names[i], why);
 		return false;
 	}
 	return true;
+}
+
+/* generate: webhookUrl and the inputs the server will fetch. */
+static bool generate_urls_acceptable(struct exec_ctx *c, struct root_field *rf, json_t *args)
+{
+	static const char *const names[] = { "webhookUrl", "input.image", "input.audio", "input.video" };
+	return urls_acceptable(c, rf, json_object_get(args, "input"), names, ARRAY_LEN(names));
+}
+
+/* videoCreate (the seed page's shape): webhookUrl and image. */
+static bool video_create_urls_acceptable(struct exec_ctx *c, struct root_field *rf, json_t *args)
+{
+	static const char *const names[] = { "webhookUrl", "image" };
+	return urls_acceptable(c, rf, json_object_get(args, "input"), names, ARRAY_LEN(names));
 }
 
 /*
@@ -370,6 +380,32 @@ static json_t *open_rotated_secret(struct exec_ctx *c, struct root_field *rf, js
 	return out;
 }
 
+/*
+ * The root fields that do something in C around their SQL call. before runs
+ * on the coerced arguments: false refuses the call (it reported why), and it
+ * may add arguments. after turns the call's data into the field's value:
+ * NULL when it cannot (it reported why; the field is null).
+ */
+struct root_hooks {
+	const char *field;
+	bool (*before)(struct exec_ctx *c, struct root_field *rf, json_t *args);
+	json_t *(*after)(struct exec_ctx *c, struct root_field *rf, json_t *data);
+};
+
+static const struct root_hooks root_hooks[] = {
+	{ "generate", generate_urls_acceptable, NULL },
+	{ "videoCreate", video_create_urls_acceptable, NULL },
+	{ "rotateWebhookSecret", seal_new_secret, open_rotated_secret },
+};
+
+static const struct root_hooks *hooks_of(struct gql_str field)
+{
+	for (size_t i = 0; i < ARRAY_LEN(root_hooks); i++)
+		if (gql_str_eq(field, root_hooks[i].field))
+			return &root_hooks[i];
+	return NULL;
+}
+
 /* Adds the field's call {field, args} to calls, or reports why it cannot be
  * made (refused arguments, a field without a resolver): then call is -1. */
 static void plan_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
@@ -383,16 +419,13 @@ static void plan_root(struct exec_ctx *c, const struct gql_definition *root, str
 	json_t *args = coerce_arguments(c, rf->def, sel, &rf->path);
 	if (!args)
 		return;
-	if (!urls_acceptable(c, sel, &rf->path, json_object_get(args, "input"))) {
-		json_decref(args);
-		return;
-	}
 	rf->local = introspect_root(c->schema, sel->name, args); /* answered here, not in SQL */
 	if (rf->local) {
 		json_decref(args);
 		return;
 	}
-	if (gql_str_eq(sel->name, "rotateWebhookSecret") && !seal_new_secret(c, rf, args)) {
+	rf->hooks = hooks_of(sel->name);
+	if (rf->hooks && rf->hooks->before && !rf->hooks->before(c, rf, args)) {
 		json_decref(args);
 		return;
 	}
@@ -509,7 +542,7 @@ static json_t *complete_root(struct exec_ctx *c, const struct gql_definition *ro
 		return nullable ? json_null() : NULL;
 	}
 	json_t *data = json_object_get(r, "data");
-	if (gql_str_eq(sel->name, "rotateWebhookSecret") && !(data = open_rotated_secret(c, rf, data)))
+	if (rf->hooks && rf->hooks->after && !(data = rf->hooks->after(c, rf, data)))
 		return nullable ? json_null() : NULL;
 	bool errored = false;
 	return complete(c, rf->def->type, rf->grp->nodes, data, &rf->path, &errored);
