@@ -1,15 +1,14 @@
 /*
- * doc_cache.c - parsed and validated documents by hash (see doc_cache.h).
+ * doc_cache.c - parsed and validated documents by text (see doc_cache.h).
  */
 #include "graphql/doc_cache.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/arena.h"
-#include "common/digest.h"
 
 struct doc_entry {
-	char sha[65];
 	struct arena *arena; /* the text and the AST; reset when the slot is reused */
 	const char *src;
 	size_t len;
@@ -18,18 +17,27 @@ struct doc_entry {
 
 static struct doc_entry cache[DOC_CACHE_SIZE];
 
-struct gql_document *doc_cache_get(const char *sha, const char *src, size_t len)
+size_t doc_cache_slot(const char *src, size_t len)
 {
-	struct doc_entry *e = &cache[digest_hex_slot(sha, DOC_CACHE_SIZE)];
-	/* The text is compared too: the slot is chosen by 32 bits of the hash. */
-	if (!e->doc || e->len != len || strcmp(e->sha, sha) != 0 || memcmp(e->src, src, len) != 0)
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)src[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h % DOC_CACHE_SIZE);
+}
+
+struct gql_document *doc_cache_get(const char *src, size_t len)
+{
+	struct doc_entry *e = &cache[doc_cache_slot(src, len)];
+	if (!e->doc || e->len != len || memcmp(e->src, src, len) != 0)
 		return NULL;
 	return e->doc;
 }
 
-void doc_cache_put(const char *sha, const char *src, size_t len, const struct gql_limits *limits)
+void doc_cache_put(const char *src, size_t len, const struct gql_limits *limits)
 {
-	struct doc_entry *e = &cache[digest_hex_slot(sha, DOC_CACHE_SIZE)];
+	struct doc_entry *e = &cache[doc_cache_slot(src, len)];
 	e->doc = NULL;
 	if (e->arena)
 		arena_reset(e->arena);
@@ -40,8 +48,6 @@ void doc_cache_put(const char *sha, const char *src, size_t len, const struct gq
 	struct gql_document *doc;
 	if (gql_parse(e->arena, copy, len, limits, &doc, &perr))
 		return;
-	memcpy(e->sha, sha, 64);
-	e->sha[64] = '\0';
 	e->src = copy;
 	e->len = len;
 	e->doc = doc;

@@ -15,7 +15,6 @@
 
 #include <openssl/crypto.h>
 
-#include "common/digest.h"
 #include "common/log.h"
 #include "graphql/coerce.h"
 #include "graphql/doc_cache.h"
@@ -660,12 +659,7 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 		return;
 	}
 	struct gql_limits limits = { GQL_MAX_TOKENS, 4 * GQL_MAX_DEPTH };
-	char sha[DIGEST_HEX_LEN + 1];
-	if (req->sha && strlen(req->sha) == DIGEST_HEX_LEN)
-		memcpy(sha, req->sha, sizeof sha);
-	else
-		digest_hex(req->query, req->query_len, sha);
-	c->doc = doc_cache_get(sha, req->query, req->query_len);
+	c->doc = doc_cache_get(req->query, req->query_len);
 	if (!c->doc) {
 		struct gql_parse_error perr;
 		if (gql_parse(a, req->query, req->query_len, &limits, &c->doc, &perr)) {
@@ -677,7 +671,7 @@ void gql_execute(struct arena *a, const struct gql_env *env, const struct gql_re
 			touch_after_error(c, result, API_ERR_VALIDATION);
 			return;
 		}
-		doc_cache_put(sha, req->query, req->query_len, &limits);
+		doc_cache_put(req->query, req->query_len, &limits);
 	}
 	c->op = choose_operation(c, req->operation_name);
 	if (!c->op) {

@@ -32,7 +32,6 @@ struct gql_request {
 	json_t *variables;          /* object or NULL */
 	const char *operation_name; /* NULL when absent */
 	bool read_only;             /* GET: mutations are refused with 405 */
-	const char *sha;            /* the query's hex SHA-256 when known (APQ), else NULL */
 };
 
 struct gql_env {

@@ -66,7 +66,6 @@ enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, jso
 		out->message = "persistedQuery.sha256Hash must be 64 lowercase hexadecimal characters.";
 		return API_ERR_BAD_REQUEST;
 	}
-	out->sha = arena_strdup(a, sha);
 	if (query) {
 		char actual[65];
 		digest_hex(query, query_len, actual);
@@ -75,7 +74,7 @@ enum api_err apq_apply(struct arena *a, struct db *db, const char *key_hash, jso
 			return API_ERR_BAD_REQUEST;
 		}
 		cache_put(sha, query, query_len);
-		out->persist_sha = out->sha;
+		out->persist_sha = arena_strdup(a, sha);
 		return API_OK;
 	}
 	struct apq_entry *e = &cache[digest_hex_slot(sha, APQ_CACHE_SIZE)];

@@ -26,7 +26,6 @@ struct apq_outcome {
 	const char *query;       /* the query to run (the request's, or the stored one) */
 	size_t query_len;
 	const char *persist_sha; /* set when the request's query is to be stored */
-	const char *sha;         /* the query's hash when the request named one, else NULL */
 	bool not_found;          /* answer PersistedQueryNotFound */
 	const char *message;     /* for API_ERR_BAD_REQUEST */
 };

@@ -227,7 +227,7 @@ void handle_request(struct server *srv, struct arena *a, const struct http_sourc
 		env.persist_sha = apq.persist_sha;
 		gql_params_fingerprint(&req, fingerprint);
 		struct gql_request gq = { req.query, req.query_len, req.variables, req.operation_name,
-					  strcmp(req.method, "GET") == 0, apq.sha };
+					  strcmp(req.method, "GET") == 0 };
 		gql_execute(a, &env, &gq, &result);
 		response_from_result(a, &resp, &result, request_id);
 		rc = result.fatal;

@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (qlen + 1 < size)
 		vars = json_loadb(query + qlen + 1, size - qlen - 1, 0, NULL);
 	struct gql_env env = { NULL, "hash", "req_fuzz", "idem", "fp", NULL, false, false, NULL };
-	struct gql_request req = { query, qlen, json_is_object(vars) ? vars : NULL, NULL, (size & 1) != 0, NULL };
+	struct gql_request req = { query, qlen, json_is_object(vars) ? vars : NULL, NULL, (size & 1) != 0 };
 	struct gql_result res;
 	gql_execute(a, &env, &req, &res);
 	/* The envelope must always serialise. */

@@ -118,7 +118,7 @@ static void run_request(struct run *r, const char *query, const char *variables,
 	if (variables)
 		assert_non_null(vars);
 	struct gql_env env = { NULL, "hash", "req_test", "idem-1", "fp", NULL, false, false, webhook_key };
-	struct gql_request req = { query, strlen(query), vars, op, read_only, NULL };
+	struct gql_request req = { query, strlen(query), vars, op, read_only };
 	fake.calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
 	json_t *env_json = json_object();

@@ -171,7 +171,7 @@ static json_t *run_data(const char *query, const char *variables, size_t calls)
 	struct arena *a = arena_new(4096);
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	struct gql_env env = { NULL, "hash", "req_test", NULL, "fp", NULL, false, false, NULL };
-	struct gql_request req = { query, strlen(query), vars, NULL, false, NULL };
+	struct gql_request req = { query, strlen(query), vars, NULL, false };
 	struct gql_result res;
 	fake.calls = 0;
 	gql_execute(a, &env, &req, &res);
@@ -253,7 +253,7 @@ static void still_authenticated(void **state)
 	struct arena *a = arena_new(4096);
 	const char *q = "{ __schema { queryType { name } } }";
 	struct gql_env env = { NULL, "hash", "req_test", NULL, "fp", NULL, false, false, NULL };
-	struct gql_request req = { q, strlen(q), NULL, NULL, false, NULL };
+	struct gql_request req = { q, strlen(q), NULL, NULL, false };
 	struct gql_result res;
 	fake.calls = 0;
 	fake.fatal = API_ERR_UNAUTHENTICATED;
@@ -271,7 +271,7 @@ static void meta_fields_are_refused_elsewhere(void **state)
 	struct arena *a = arena_new(4096);
 	const char *q = "mutation { __schema { queryType { name } } }";
 	struct gql_env env = { NULL, "hash", "req_test", NULL, "fp", NULL, false, false, NULL };
-	struct gql_request req = { q, strlen(q), NULL, NULL, false, NULL };
+	struct gql_request req = { q, strlen(q), NULL, NULL, false };
 	struct gql_result res;
 	gql_execute(a, &env, &req, &res);
 	assert_int_equal(res.fatal, API_ERR_VALIDATION);

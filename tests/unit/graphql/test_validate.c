@@ -61,7 +61,7 @@ static void run_request_vars(struct run *r, const char *query, const char *varia
 	r->a = arena_new(4096);
 	json_t *vars = variables ? json_loads(variables, 0, NULL) : NULL;
 	struct gql_env env = { NULL, "hash", "req_test", NULL, "fp", NULL, false, false, NULL };
-	struct gql_request req = { query, strlen(query), vars, NULL, false, NULL };
+	struct gql_request req = { query, strlen(query), vars, NULL, false };
 	db_calls = 0;
 	gql_execute(r->a, &env, &req, &r->res);
 	json_decref(vars);
@@ -315,7 +315,7 @@ static void operations_are_checked_each_on_its_own(void **state)
 			  "fragment Q on Query { generation(id: $id) { id } }";
 	struct gql_env env = { NULL, "hash", "req_test", NULL, "fp", NULL, false, false, NULL };
 	json_t *vars = json_loads(VARIABLES, 0, NULL);
-	struct gql_request req = { doc, strlen(doc), vars, "B", false, NULL };
+	struct gql_request req = { doc, strlen(doc), vars, "B", false };
 	struct run r;
 	r.a = arena_new(4096);
 	gql_execute(r.a, &env, &req, &r.res);
