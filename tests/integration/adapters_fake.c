@@ -156,6 +156,18 @@ static const char *route_key_env(const char *name)
 /* ---------------------------------------------------------------- tests */
 
 /* submit -> running -> completed, with the stored file and metadata. */
+/* Submits job and moves it on as the scheduler does after a submit: the
+ * upstream's task id recorded, status PROCESSING; the next call is a poll. */
+static void submitted(const struct provider_adapter *ad, struct job *job, struct provider_outcome *o)
+{
+	ad->submit(job, &ctx, o);
+	if (o->kind != PROVIDER_SUBMITTED)
+		fail_msg("%s submit: %s %s", job->id, provider_outcome_name(o->kind), o->message ? o->message : "");
+	assert_non_null(o->task_id);
+	job->upstream_task_id = o->task_id;
+	job->status = JOB_PROCESSING;
+}
+
 static void happy_path(const char *provider)
 {
 	const struct provider_adapter *ad = provider_find(adapter_of(provider));
@@ -169,13 +181,7 @@ static void happy_path(const char *provider)
 	struct provider_outcome o;
 	if (!strcmp(provider, "vertex"))
 		vertex_token_forget();  /* the first request is the token exchange */
-	ad->submit(&job, &ctx, &o);
-	if (o.kind != PROVIDER_SUBMITTED)
-		fail_msg("%s submit: %s %s", provider, provider_outcome_name(o.kind),
-			 o.message ? o.message : "");
-	assert_non_null(o.task_id);
-	job.upstream_task_id = o.task_id;
-	job.status = JOB_PROCESSING;
+	submitted(ad, &job, &o);
 
 	ad->poll(&job, &ctx, &o);
 	assert_int_equal(o.kind, PROVIDER_RUNNING);
@@ -405,9 +411,7 @@ static void vertex_gcs_result(void **state)
 	struct provider_outcome o;
 	script("{\"provider\":\"vertex\",\"result\":\"gcs\"}");
 	job_named("vertex", "gen_vgcs", "DOITONG_FAKE_NONE", "", &job);
-	ad->submit(&job, &ctx, &o);
-	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
-	job.upstream_task_id = o.task_id;
+	submitted(ad, &job, &o);
 	ad->poll(&job, &ctx, &o);
 	if (o.kind != PROVIDER_COMPLETED)
 		fail_msg("vertex gcs: %s %s", provider_outcome_name(o.kind), o.message ? o.message : "");
@@ -434,10 +438,7 @@ static void pass_through(void **state)
 	cfg.media_pass_through = true;
 	script("{\"provider\":\"luma\",\"pollsUntilDone\":1}");
 	job_named("luma", "gen_pass", key_env("luma"), "", &job);
-	ad->submit(&job, &ctx, &o);
-	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
-	job.upstream_task_id = o.task_id;
-	job.status = JOB_PROCESSING;
+	submitted(ad, &job, &o);
 	ad->poll(&job, &ctx, &o);
 	assert_int_equal(o.kind, PROVIDER_COMPLETED);
 	assert_null(o.path);
@@ -448,10 +449,7 @@ static void pass_through(void **state)
 	const struct provider_adapter *veo = provider_find("veo");
 	script("{\"provider\":\"veo\",\"pollsUntilDone\":1}");
 	job_named("veo", "gen_pass_veo", key_env("veo"), "", &job);
-	veo->submit(&job, &ctx, &o);
-	assert_int_equal(o.kind, PROVIDER_SUBMITTED);
-	job.upstream_task_id = o.task_id;
-	job.status = JOB_PROCESSING;
+	submitted(veo, &job, &o);
 	veo->poll(&job, &ctx, &o);
 	cfg.media_pass_through = false;
 	if (o.kind != PROVIDER_COMPLETED)
