@@ -1,6 +1,6 @@
 -- admin.key_revoke(key hash) -> JSON true when this call revoked the key,
 -- false when it was already revoked. QA404 for an unknown key.
--- Revocation is immediate: internal.authenticate refuses the key from the
+-- Revocation is immediate: internal.principal_of refuses the key from the
 -- next request on.
 CREATE OR REPLACE FUNCTION admin.key_revoke(p_key_hash text)
 RETURNS jsonb

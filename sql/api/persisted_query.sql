@@ -13,7 +13,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  PERFORM internal.authenticate(p_key_hash);
+  PERFORM internal.principal_of(p_key_hash);
   RETURN internal.persisted_query_get(p_sha256, now());
 END
 $$;

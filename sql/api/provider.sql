@@ -8,7 +8,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  PERFORM internal.authenticate(p_key_hash);
+  PERFORM internal.principal_of(p_key_hash);
   RETURN internal.field_provider(p_id, now());
 END
 $$;

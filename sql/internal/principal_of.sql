@@ -1,9 +1,12 @@
--- internal.principal_of(key_hash): authenticates the key (QA401 as
--- internal.authenticate) and returns who is asking with the limits in force:
+-- internal.principal_of(key_hash): authenticates the key (its SHA-256 in
+-- lowercase hex, computed by the C side from the bearer key) and returns who
+-- is asking with the limits in force:
 -- the account's override when set, else its plan's value; NULL = unlimited
 -- (ENTERPRISE without overrides). Read once per request and handed to the
 -- rate limiter and the field functions, so nothing authenticates twice.
--- One query (key, account, plan): every request starts here.
+-- One query (key, account, plan): every request starts here. QA401
+-- (UNAUTHENTICATED) for an unknown, malformed or revoked key; the message
+-- does not say which, on purpose. Calls that need no limits only PERFORM it.
 CREATE OR REPLACE FUNCTION internal.principal_of(p_key_hash text)
 RETURNS internal.principal
 LANGUAGE plpgsql STABLE
