@@ -1,8 +1,8 @@
 -- api.maintenance_purge(now) -> {"idempotencyKeys": n, "rateWindows": n,
 -- "persistedQueries": n, "webhookDeliveries": n}: deletes Idempotency-Keys that are 24 hours old
--- (they can no longer be replayed; internal.idempotency_ttl), rate windows
--- not touched for two days (every live window is younger: a day window
--- starts at most 24 h ago) and persisted queries unused for 30 days (a client
+-- (they can no longer be replayed; internal.idempotency_ttl), the rate
+-- windows of accounts idle for two days (rateWindows counts their rows, one
+-- per account; every live day window starts at most 24 h ago) and persisted queries unused for 30 days (a client
 -- that still has one gets PersistedQueryNotFound and registers it again, as
 -- APQ foresees). Called by the scheduler about once a minute; every delete
 -- uses an index on the age column.
@@ -23,10 +23,10 @@ BEGIN
   -- SKIP LOCKED: a window a request is renewing right now is not old any
   -- more, and the purge must never wait for (or deadlock with) requests.
   DELETE FROM internal.rate_windows w
-   WHERE (w.account_id, w.kind) IN (SELECT o.account_id, o.kind
-                                      FROM internal.rate_windows o
-                                     WHERE o.window_start < p_now - interval '2 days'
-                                       FOR UPDATE SKIP LOCKED);
+   WHERE w.account_id IN (SELECT o.account_id
+                            FROM internal.rate_windows o
+                           WHERE o.day_start < p_now - interval '2 days'
+                             FOR UPDATE SKIP LOCKED);
   GET DIAGNOSTICS v_windows = ROW_COUNT;
   -- SKIP LOCKED for the same reason: a lookup touching a row right now
   -- proves it is in use.

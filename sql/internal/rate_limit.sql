@@ -8,15 +8,15 @@
 -- until the window resets (X-RateLimit-Reset as the documented clients read it).
 --
 -- Windows are fixed and aligned to the clock: 'minute' starts at
--- floor(epoch/60)*60, 'day' at UTC midnight. One statement counts both
--- (every request pays it): INSERT ... ON CONFLICT DO UPDATE locks the one
--- row per (account, kind), always minute before day, and the SET sees the
--- latest committed count (reference/protocols.md §4.4); the locks are held
+-- floor(epoch/60)*60, 'day' at UTC midnight. Both live in the account's one
+-- row, counted by one INSERT ... ON CONFLICT DO UPDATE (every request pays
+-- it): the row lock serialises an account's requests and the SET sees the
+-- latest committed counts (reference/protocols.md §4.4); the lock is held
 -- until commit, and a refusal aborts the transaction, which takes the hits
--- back. An unlimited window (NULL limit) writes nothing, so unlimited
--- accounts neither pay for the write nor serialise on the row. A window
--- older than the stored one (a clock that stepped back) counts in the
--- stored, newer window instead of resetting it: never extra hits.
+-- back. An account without any limit writes nothing, so unlimited accounts
+-- neither pay for the write nor serialise on the row. A window older than
+-- the stored one (a clock that stepped back) counts in the stored, newer
+-- window instead of resetting it: never extra hits.
 CREATE OR REPLACE FUNCTION internal.rate_limit(p_who internal.principal, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -32,24 +32,15 @@ DECLARE
   v_day_reset  integer;
 BEGIN
   IF p_who.rpm IS NOT NULL OR p_who.daily IS NOT NULL THEN
-    WITH hit AS (
-      INSERT INTO internal.rate_windows AS w (account_id, kind, window_start, hits)
-      SELECT p_who.account_id, k.kind, k.start, 1
-        FROM (VALUES (1, 'minute', v_min_start, p_who.rpm), (2, 'day', v_day_start, p_who.daily))
-             AS k(n, kind, start, lim)
-       WHERE k.lim IS NOT NULL
-       ORDER BY k.n
-      ON CONFLICT (account_id, kind) DO UPDATE
-         SET hits = CASE WHEN w.window_start >= EXCLUDED.window_start THEN w.hits + 1 ELSE 1 END,
-             window_start = GREATEST(w.window_start, EXCLUDED.window_start)
-      RETURNING w.kind, w.hits, w.window_start
-    )
-    SELECT max(h.hits) FILTER (WHERE h.kind = 'minute'),
-           coalesce(max(h.window_start) FILTER (WHERE h.kind = 'minute'), v_min_start),
-           max(h.hits) FILTER (WHERE h.kind = 'day'),
-           coalesce(max(h.window_start) FILTER (WHERE h.kind = 'day'), v_day_start)
-      INTO v_min_hits, v_min_start, v_day_hits, v_day_start
-      FROM hit h;
+    INSERT INTO internal.rate_windows AS w (account_id, minute_start, minute_hits, day_start, day_hits)
+    VALUES (p_who.account_id, v_min_start, 1, v_day_start, 1)
+    ON CONFLICT (account_id) DO UPDATE
+       SET minute_hits  = CASE WHEN w.minute_start >= v_min_start THEN w.minute_hits + 1 ELSE 1 END,
+           minute_start = GREATEST(w.minute_start, v_min_start),
+           day_hits     = CASE WHEN w.day_start >= v_day_start THEN w.day_hits + 1 ELSE 1 END,
+           day_start    = GREATEST(w.day_start, v_day_start)
+    RETURNING w.minute_hits, w.minute_start, w.day_hits, w.day_start
+         INTO v_min_hits, v_min_start, v_day_hits, v_day_start;
   END IF;
   v_min_reset := GREATEST(1, ceil(extract(epoch FROM v_min_start + interval '60 seconds' - p_now)))::integer;
   v_day_reset := GREATEST(1, ceil(extract(epoch FROM v_day_start + interval '86400 seconds' - p_now)))::integer;

@@ -59,6 +59,15 @@ q "CREATE TABLE public.it_gen (id text, status text);
        END LOOP;
      END LOOP;
    END \$\$;" || it_abort "could not create data through $PREVIOUS's functions"
+# Rate windows in the old layout (one row per account and kind): the counts
+# must survive the move to one row per account (000022).
+q "INSERT INTO internal.rate_windows (account_id, kind, window_start, hits)
+   SELECT a.id, k.kind, k.start, k.hits
+     FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM internal.accounts) a
+     JOIN (VALUES (1, 'minute', timestamptz '2030-01-01 00:01:00+00', 7),
+                  (1, 'day', timestamptz '2030-01-01 00:00:00+00', 42),
+                  (2, 'day', timestamptz '2030-01-01 00:00:00+00', 5)) AS k(n, kind, start, hits) ON k.n = a.n" ||
+	it_abort "could not write rate windows in the old layout"
 snapshot() {
 	q "SELECT (SELECT count(*) FROM internal.accounts) || ' accounts, '
 	       || (SELECT count(*) FROM internal.api_keys) || ' keys, '
@@ -100,6 +109,13 @@ assert_eq "awaiting_submit: false past PENDING, true for PENDING" \
 assert_eq "providers: breaker columns defaulted (no streak, closed)" 0 \
 	"$(q "SELECT count(*) FROM internal.providers WHERE failure_streak <> 0 OR breaker_open_until IS NOT NULL")"
 assert_eq "webhook deliveries: none invented" 0 "$(q 'SELECT count(*) FROM internal.webhook_deliveries')"
+assert_eq "rate windows: one row per account, the old counts kept" \
+	"1:2030-01-01 00:01:00+00/7 2030-01-01 00:00:00+00/42 2:1970-01-01 00:00:00+00/0 2030-01-01 00:00:00+00/5" \
+	"$(q "SET TIME ZONE 'UTC';
+	      SELECT string_agg(a.n || ':' || w.minute_start || '/' || w.minute_hits || ' ' || w.day_start || '/' || w.day_hits,
+	                        ' ' ORDER BY a.n)
+	        FROM internal.rate_windows w
+	        JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM internal.accounts) a ON a.id = w.account_id")"
 out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate --status 2>&1) || true
 assert_match "status after: $total applied, 0 pending" "$total applied, 0 pending" "$out"
 out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate 2>&1) || true

@@ -29,18 +29,18 @@ SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :
           '{"sqlstate":"QA429","message":"Rate limit exceeded: 10 requests per minute.",
             "detail":{"scope":"minute","limit":10,"remaining":0,"resetIn":50}}'::jsonb,
           'the 11th: QA429 scope minute with limit, remaining 0 and resetIn (rounded up)');
-SELECT is((SELECT hits FROM internal.rate_windows WHERE account_id = :'fa' AND kind = 'minute'), 10,
+SELECT is((SELECT minute_hits FROM internal.rate_windows WHERE account_id = :'fa'), 10,
           'a refused request is not counted');
 SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :'fkey', tests.request(), '2030-01-01 00:00:59.5+00'))->'detail'->'resetIn',
           '1'::jsonb, 'half a second before the window ends: resetIn 1 (never 0)');
 SELECT is(internal.request_execute(:'fkey', tests.request(), '2030-01-01 00:01:00+00')->'rate' #- '{active}' #- '{concurrentLimit}',
           '{"limit":10,"remaining":9,"reset":60,"dailyLimit":100,"dailyRemaining":89,"dailyReset":86340}'::jsonb,
           'the next aligned minute: a new window (remaining 9, reset 60); the day keeps counting');
-SELECT is((SELECT window_start FROM internal.rate_windows WHERE account_id = :'fa' AND kind = 'minute'),
-          '2030-01-01 00:01:00+00'::timestamptz, 'one row per account and kind, moved to the new window');
+SELECT is((SELECT minute_start FROM internal.rate_windows WHERE account_id = :'fa'),
+          '2030-01-01 00:01:00+00'::timestamptz, 'the minute window moved to the new minute');
 SELECT is(internal.request_execute(:'fkey', tests.request(), '2030-01-01 00:00:30+00')->'rate'->'remaining',
           '8'::jsonb, 'a clock that steps back counts in the newer stored window (no reset)');
-SELECT is((SELECT count(*) FROM internal.rate_windows WHERE account_id = :'fa'), 2::bigint, 'still two rows: minute and day');
+SELECT is((SELECT count(*) FROM internal.rate_windows WHERE account_id = :'fa'), 1::bigint, 'one row per account holds both windows');
 
 -- Per account, not per key: the live and the test key share the windows.
 SELECT bool_and(internal.request_execute(:'fkey', tests.request(), '2030-01-01 00:02:00+00'::timestamptz + i * interval '1 s') IS NOT NULL) AS ignored
@@ -111,13 +111,13 @@ SELECT is(internal.request_execute(:'pkey', tests.request(), :t0)->'rate'->>'rem
 -- ------------------------------------------------------------ api.execute uses the real clock
 SELECT account_id AS ca, key_hash AS ckey FROM tests.make_account('FREE', 1000) \gset
 SELECT is((api.execute(:'ckey', tests.request())->'rate'->>'reset')::int BETWEEN 1 AND 60, true, 'api.execute: reset within 1..60');
-SELECT ok((SELECT window_start <= clock_timestamp() AND window_start > clock_timestamp() - interval '60 s'
-                  AND extract(second FROM window_start) = 0
-             FROM internal.rate_windows WHERE account_id = :'ca' AND kind = 'minute'),
+SELECT ok((SELECT minute_start <= clock_timestamp() AND minute_start > clock_timestamp() - interval '60 s'
+                  AND extract(second FROM minute_start) = 0
+             FROM internal.rate_windows WHERE account_id = :'ca'),
           'api.execute: the minute window is the current aligned minute');
-SELECT ok((SELECT window_start = date_trunc('day', clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                  OR window_start = date_trunc('day', (clock_timestamp() - interval '1 s') AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-             FROM internal.rate_windows WHERE account_id = :'ca' AND kind = 'day'),
+SELECT ok((SELECT day_start = date_trunc('day', clock_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                  OR day_start = date_trunc('day', (clock_timestamp() - interval '1 s') AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+             FROM internal.rate_windows WHERE account_id = :'ca'),
           'api.execute: the day window starts at UTC midnight');
 
 -- ------------------------------------------------------------ concurrency limit
@@ -132,7 +132,7 @@ SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :
             "detail":{"scope":"concurrency","limit":1,"remaining":0,"resetIn":5}}'::jsonb,
           'the second while the first is PENDING: QA429 scope concurrency');
 SELECT is((SELECT count(*) FROM internal.generations WHERE account_id = :'ga'), 1::bigint, 'nothing created by the refused request');
-SELECT is((SELECT hits FROM internal.rate_windows WHERE account_id = :'ga' AND kind = 'minute'), 1,
+SELECT is((SELECT minute_hits FROM internal.rate_windows WHERE account_id = :'ga'), 1,
           'and it was not counted (the whole request rolled back)');
 SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :'gkey',
                                 tests.request(jsonb_build_array(tests.call('videoCreate', '{"input":{"prompt":"a cat","model":"luma"}}')), true), :t0))->'detail'->>'scope',

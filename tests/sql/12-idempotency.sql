@@ -129,8 +129,8 @@ SELECT ok(EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = p
 CREATE TEMP TABLE due AS
 SELECT (SELECT count(*) FROM internal.idempotency_keys WHERE created_at <= :tp::timestamptz - interval '24 hours') AS keys,
        (SELECT count(*) FROM internal.idempotency_keys WHERE created_at > :tp::timestamptz - interval '24 hours') AS young_keys,
-       (SELECT count(*) FROM internal.rate_windows WHERE window_start < :tp::timestamptz - interval '2 days') AS windows,
-       (SELECT count(*) FROM internal.rate_windows WHERE window_start >= :tp::timestamptz - interval '2 days') AS young_windows;
+       (SELECT count(*) FROM internal.rate_windows WHERE day_start < :tp::timestamptz - interval '2 days') AS windows,
+       (SELECT count(*) FROM internal.rate_windows WHERE day_start >= :tp::timestamptz - interval '2 days') AS young_windows;
 SELECT ok((SELECT keys > 0 AND young_keys > 0 AND windows > 0 AND young_windows > 0 FROM due),
           'before the purge: old and young keys and windows exist');
 SELECT is(api.maintenance_purge(:tp) - 'persistedQueries' - 'webhookDeliveries',

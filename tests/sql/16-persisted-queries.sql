@@ -40,7 +40,7 @@ SELECT is((SELECT array_agg(tests.error_of(format('SELECT internal.request_execu
              FROM unnest(ARRAY[jsonb_build_object('sha256', upper(:'h1'), 'query', :'q1'), jsonb_build_object('sha256', :'h1'),
                                jsonb_build_object('sha256', :'h1', 'query', ''), '"x"'::jsonb]) WITH ORDINALITY AS u(p, o)),
           ARRAY['22023', '22023', '22023', '22023'], 'a malformed persist (uppercase hash, no query, empty query, not an object): 22023');
-SELECT is((SELECT hits FROM internal.rate_windows WHERE account_id = :'acc' AND kind = 'minute'), 4,
+SELECT is((SELECT minute_hits FROM internal.rate_windows WHERE account_id = :'acc'), 4,
           'four requests counted so far (the malformed ones rolled back)');
 
 -- Refused requests store nothing.
@@ -60,7 +60,7 @@ SELECT is((SELECT count(*) FROM internal.persisted_queries WHERE sha256 = :'h3')
 SELECT is(api.persisted_query(:'key', :'h1'), to_jsonb(:'q1'::text), 'lookup: the query as a JSON string');
 SELECT is(api.persisted_query(:'key', repeat('0', 64)), 'null'::jsonb, 'an unknown hash: JSON null');
 SELECT is(api.persisted_query(:'key', 'not-a-hash'), 'null'::jsonb, 'a malformed hash: JSON null');
-SELECT is((SELECT hits FROM internal.rate_windows WHERE account_id = :'acc' AND kind = 'minute'), 10,
+SELECT is((SELECT minute_hits FROM internal.rate_windows WHERE account_id = :'acc'), 10,
           'lookups count no rate-limit hit (they work even with the minute used up)');
 SELECT throws_ok(format('SELECT api.persisted_query(%L, %L)', tests.key_hash('dt_live_nope'), :'h1'), 'QA401', 'Invalid or revoked API key.',
                  'lookup with an unknown key: QA401');
