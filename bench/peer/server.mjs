@@ -28,9 +28,25 @@ const schema = buildSchema(`
   type Mutation { generate(input: GenerateInput!): Generation! }
 `);
 
+// The names of the fields selected on the field's object (fragments
+// included), sent as the call's "select" as doitong.fcgi does.
+function selected(info) {
+  const names = new Set();
+  const walk = (set) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === 'Field') names.add(s.name.value);
+      else if (s.kind === 'InlineFragment') walk(s.selectionSet);
+      else if (s.kind === 'FragmentSpread') walk(info.fragments[s.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  names.delete('__typename');
+  return [...names];
+}
+
 // One api.execute call per request, as doitong.fcgi makes it.
-async function execute(ctx, field, args, mutation) {
-  const request = { calls: [{ field, args }], mutation, fingerprint: ctx.fingerprint };
+async function execute(ctx, info, field, args, mutation) {
+  const request = { calls: [{ field, args, select: selected(info) }], mutation, fingerprint: ctx.fingerprint };
   if (mutation && ctx.idempotencyKey) request.idempotencyKey = ctx.idempotencyKey;
   let row;
   try {
@@ -48,8 +64,8 @@ async function execute(ctx, field, args, mutation) {
 }
 
 const rootValue = {
-  generation: (args, ctx) => execute(ctx, 'generation', { id: args.id }, false),
-  generate: (args, ctx) => execute(ctx, 'generate', { input: args.input }, true),
+  generation: (args, ctx, info) => execute(ctx, info, 'generation', { id: args.id }, false),
+  generate: (args, ctx, info) => execute(ctx, info, 'generate', { input: args.input }, true),
 };
 
 const handler = createHandler({

@@ -17,7 +17,8 @@ DECLARE
   v_detail  text;
 BEGIN
   RETURN jsonb_build_object('data',
-    internal.field_run(p_who, p_call->>'field', coalesce(p_call->'args', '{}'::jsonb), p_now));
+    internal.field_run(p_who, p_call->>'field', coalesce(p_call->'args', '{}'::jsonb), p_now,
+                       p_call->'select'));
 EXCEPTION
   WHEN SQLSTATE 'QA400' OR SQLSTATE 'QA402' OR SQLSTATE 'QA404'
     OR SQLSTATE 'QA503' OR SQLSTATE 'QA500' THEN

@@ -10,7 +10,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM internal.concurrency_check(p_who);
+  -- A generation just created has no attempts yet (the scheduler opens them).
   RETURN internal.generation_json(
-    internal.generation_create(p_who.account_id, p_who.test_mode, p_input, p_now));
+    internal.generation_create(p_who.account_id, p_who.test_mode, p_input, p_now), false);
 END
 $$;

@@ -1,7 +1,10 @@
--- internal.field_generation(principal, id) -> Generation JSON. Query
+-- internal.field_generation(principal, id, select) -> Generation JSON. Query
 -- generation: QA404 when the id is unknown or belongs to another account (or
 -- to the other mode: live keys do not see test generations and vice versa).
-CREATE OR REPLACE FUNCTION internal.field_generation(p_who internal.principal, p_id text)
+-- p_select: the call's "select" (the fields the client selected; NULL or
+-- JSON null = all): the attempts are looked up only when selected.
+CREATE OR REPLACE FUNCTION internal.field_generation(p_who internal.principal, p_id text,
+                                                    p_select jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -15,6 +18,6 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION USING ERRCODE = 'QA404', MESSAGE = 'Generation not found.';
   END IF;
-  RETURN internal.generation_json(v_gen);
+  RETURN internal.generation_json(v_gen, jsonb_typeof(p_select) IS DISTINCT FROM 'array' OR p_select ? 'attempts');
 END
 $$;

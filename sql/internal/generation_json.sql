@@ -4,12 +4,35 @@
 -- errorCode, input, options, webhookUrl, createdAt, startedAt, completedAt,
 -- attempts [{provider, model, status, startedAt, finishedAt, error}].
 -- Absent values are JSON null; times are RFC 3339 UTC (internal.iso_time).
-CREATE OR REPLACE FUNCTION internal.generation_json(p_gen internal.generations)
+-- p_attempts false: attempts is [] without looking them up (half the cost of
+-- the object), for a caller that knows there are none (a generation just
+-- created) or whose client did not select them (internal.field_generation).
+CREATE OR REPLACE FUNCTION internal.generation_json(p_gen internal.generations, p_attempts boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  v_attempts jsonb := '[]';
 BEGIN
+  -- Its own statement, not a CASE inside the object below: there a constant
+  -- p_attempts folded the CASE away and the plan stopped inlining
+  -- input_public (twice the cost).
+  IF p_attempts THEN
+    v_attempts := (
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'provider', a.provider,
+               'model', a.model,
+               'status', a.status,
+               'startedAt', internal.iso_time(a.started_at),
+               'finishedAt', internal.iso_time(a.finished_at),
+               'error', CASE WHEN a.error_code IS NULL THEN NULL
+                             ELSE jsonb_build_object('code', a.error_code,
+                                                     'message', coalesce(a.error_message, '')) END)
+             ORDER BY a.attempt_no), '[]'::jsonb)
+        FROM internal.generation_attempts a
+       WHERE a.generation_id = p_gen.id);
+  END IF;
   RETURN jsonb_build_object(
     'id', p_gen.id,
     'type', p_gen.type,
@@ -32,18 +55,6 @@ BEGIN
     'createdAt', internal.iso_time(p_gen.created_at),
     'startedAt', internal.iso_time(p_gen.started_at),
     'completedAt', internal.iso_time(p_gen.completed_at),
-    'attempts', (
-      SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'provider', a.provider,
-               'model', a.model,
-               'status', a.status,
-               'startedAt', internal.iso_time(a.started_at),
-               'finishedAt', internal.iso_time(a.finished_at),
-               'error', CASE WHEN a.error_code IS NULL THEN NULL
-                             ELSE jsonb_build_object('code', a.error_code,
-                                                     'message', coalesce(a.error_message, '')) END)
-             ORDER BY a.attempt_no), '[]'::jsonb)
-        FROM internal.generation_attempts a
-       WHERE a.generation_id = p_gen.id));
+    'attempts', v_attempts);
 END
 $$;

@@ -405,8 +405,40 @@ static const struct root_hooks *hooks_of(struct gql_str field)
 	return NULL;
 }
 
-/* Adds the field's call {field, args} to calls, or reports why it cannot be
- * made (refused arguments, a field without a resolver): then call is -1. */
+/* The call's "select": the names of the fields selected on the object the
+ * root field returns, so SQL may skip costly members nobody asked for
+ * (sql/README.md "api.execute"). NULL (all) for a scalar or list field and
+ * for a node without a selection set (SPEC §2 leniency: the whole object). */
+static json_t *selected_names(struct exec_ctx *c, const struct gql_field_def *f,
+			      const struct node_ref *nodes)
+{
+	const struct gql_type *type = f->type;
+	if (type->kind == GQL_TYPE_NON_NULL)
+		type = type->of;
+	if (type->kind == GQL_TYPE_LIST)
+		return NULL;
+	const struct gql_definition *def = gql_schema_type(c->schema, type->name);
+	if (!def || def->kind != GQL_DEF_OBJECT)
+		return NULL;
+	for (const struct node_ref *n = nodes; n; n = n->next)
+		if (!n->sel->selection_set)
+			return NULL;
+	json_t *names = json_array();
+	struct groups g = collect_groups(c, nodes);
+	for (struct field_group *grp = g.first; grp; grp = grp->next) {
+		struct gql_str name = grp->nodes->sel->name;
+		bool seen = gql_str_eq(name, "__typename");
+		for (struct field_group *o = g.first; o != grp && !seen; o = o->next)
+			seen = gql_str_same(o->nodes->sel->name, name);
+		if (!seen)
+			json_array_append_new(names, json_stringn(name.ptr, name.len));
+	}
+	return names;
+}
+
+/* Adds the field's call {field, args, select} to calls, or reports why it
+ * cannot be made (refused arguments, a field without a resolver): then call
+ * is -1. */
 static void plan_root(struct exec_ctx *c, const struct gql_definition *root, struct root_field *rf,
 		      json_t *calls)
 {
@@ -428,7 +460,8 @@ static void plan_root(struct exec_ctx *c, const struct gql_definition *root, str
 		json_decref(args);
 		return;
 	}
-	json_t *call = json_pack("{s:s#,s:o}", "field", sel->name.ptr, (int)sel->name.len, "args", args);
+	json_t *call = json_pack("{s:s#,s:o,s:o*}", "field", sel->name.ptr, (int)sel->name.len, "args", args,
+				 "select", selected_names(c, rf->def, rf->grp->nodes));
 	rf->call = (int)json_array_size(calls);
 	json_array_append_new(calls, call);
 }

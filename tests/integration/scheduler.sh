@@ -172,6 +172,12 @@ assert_eq "each shows kling failed with 503, then luma completed" "$threshold" \
 	           GROUP BY 1 HAVING array_agg(provider || '/' || status || '/' || split_part(coalesce(upstream_status, ''), ' ', 1) ORDER BY attempt_no)
 	                              = ARRAY['kling/FAILED/503', 'luma/COMPLETED/']) s")"
 assert_eq "the fake saw the kling submissions" "$threshold" "$(fake_ctl GET stats | jq '.submissions.kling')"
+# Through the API: the attempts when selected (directly, through a fragment
+# or under an alias), and the rest of the object the same without them (the
+# responder tells SQL which fields were selected, sql/README.md "select").
+gql_post "$url" "$key" "{\"query\":\"{ a: generation(id: \\\"${ids[0]}\\\") { status attempts { provider status } } b: generation(id: \\\"${ids[0]}\\\") { ...F } c: generation(id: \\\"${ids[0]}\\\") { status tries: attempts { provider } } d: generation(id: \\\"${ids[0]}\\\") { status } } fragment F on Generation { attempts { provider status } }\"}"
+assert_jq "generation(id) { attempts } through HTTP: kling FAILED, then luma COMPLETED" \
+	'.data.a.attempts == [{"provider":"kling","status":"FAILED"},{"provider":"luma","status":"COMPLETED"}] and .data.b.attempts == .data.a.attempts and (.data.c.tries | map(.provider)) == ["kling","luma"] and .data.d == {"status":"COMPLETED"}'
 gql_post "$url" "$key" '{"query":"{ providers(type: VIDEO) { id available } }"}'
 assert_jq "providers shows kling unavailable" '[.data.providers[] | select(.id == "kling")][0].available == false'
 gql_post "$url" "$key" '{"query":"mutation { generate(input: {type: VIDEO, provider: \"kling\", input: {text: \"named\"}}) { id } }"}'

@@ -13,7 +13,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(49);
+SELECT plan(53);
 
 SELECT account_id AS acc, key_hash AS key, test_key_hash AS tkey FROM tests.make_account('PRO', 100000) \gset
 SELECT account_id AS poor, key_hash AS poorkey FROM tests.make_account('PRO', 10) \gset
@@ -59,6 +59,22 @@ SELECT is((SELECT status || ' ' || account_id || ' ' || test_mode FROM internal.
 SELECT is((SELECT out->'rate'->>'active' FROM g), '1', 'rate.active counts the new generation');
 SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('generation', jsonb_build_object('id', :'gid')))), :t)->'results',
           jsonb_build_array(jsonb_build_object('data', api.generation(:'key', :'gid'))), 'generation: same as api.generation');
+-- "select": the attempts are looked up only when the client selected them.
+INSERT INTO internal.generation_attempts (generation_id, attempt_no, provider, model, status, started_at)
+VALUES (:'gid', 1, 'local', 'local-tts', 'PROCESSING', :t);
+SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('generation', jsonb_build_object('id', :'gid'))
+                                                                          || '{"select":["id","attempts"]}')), :t)->'results'->0->'data'->'attempts'->0->>'provider',
+          'local', 'generation with "select" naming attempts: the attempts are there');
+SELECT is((internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('generation', jsonb_build_object('id', :'gid'))
+                                                                           || '{"select":["id","status"]}')), :t)->'results'->0->'data')
+            - 'attempts',
+          api.generation(:'key', :'gid') - 'attempts', 'generation with "select" without attempts: every other member as before');
+SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('generation', jsonb_build_object('id', :'gid'))
+                                                                          || '{"select":null}')), :t)->'results'->0->'data',
+          api.generation(:'key', :'gid'), '"select" null: the whole object, attempts too');
+SELECT throws_ok(format($$SELECT api.execute(%L, '{"calls":[{"field":"generation","args":{},"select":"id"}]}')$$, :'key'), '22023', NULL,
+                 'a "select" that is not an array: 22023');
+DELETE FROM internal.generation_attempts WHERE generation_id = :'gid';
 SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('providers'))), :t)->'results'->0->'data',
           api.providers(:'key', NULL), 'providers without type: all of them');
 SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('providers', '{"type":null}'))), :t)->'results'->0->'data',
