@@ -67,9 +67,7 @@ BEGIN
   END IF;
 
   RETURN jsonb_build_object(
-    'rate', v_rate || jsonb_build_object(
-              'concurrentLimit', v_who.concurrent,
-              'active', internal.generations_active(v_who.account_id, v_who.test_mode)),
+    'rate', v_rate || jsonb_build_object('concurrentLimit', v_who.concurrent),
     'replayed', v_replayed,
     'results', v_results);
 END

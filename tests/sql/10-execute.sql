@@ -38,7 +38,7 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM r, jsonb_object_keys(out) k), ARR
           'answer: rate, replayed, results');
 SELECT is((SELECT out->'rate' FROM r),
           '{"limit":60,"remaining":59,"reset":50,"dailyLimit":10000,"dailyRemaining":9999,"dailyReset":86390,
-            "concurrentLimit":10,"active":0}'::jsonb,
+            "concurrentLimit":10}'::jsonb,
           'rate block of a PRO account (limits, remaining, seconds to reset, concurrency)');
 SELECT is((SELECT out->'results' FROM r), '[]'::jsonb, 'no calls: empty results');
 SELECT is((SELECT out->'replayed' FROM r), 'false'::jsonb, 'replayed false');
@@ -56,7 +56,7 @@ SELECT is((SELECT out->'results'->0->'data' FROM g),
           'generate: data is the new generation');
 SELECT is((SELECT status || ' ' || account_id || ' ' || test_mode FROM internal.generations WHERE id = :'gid'),
           'PENDING ' || :'acc' || ' false', 'generate: PENDING, this account, live mode');
-SELECT is((SELECT out->'rate'->>'active' FROM g), '1', 'rate.active counts the new generation');
+SELECT is(internal.generations_active(:'acc', false), 1, 'the new generation is active (counts towards the concurrency limit)');
 SELECT is(internal.request_execute(:'key', tests.request(jsonb_build_array(tests.call('generation', jsonb_build_object('id', :'gid')))), :t)->'results',
           jsonb_build_array(jsonb_build_object('data', api.generation(:'key', :'gid'))), 'generation: same as api.generation');
 -- "select": the attempts are looked up only when the client selected them.

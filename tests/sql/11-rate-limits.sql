@@ -12,7 +12,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(44);
+SELECT plan(46);
 
 SELECT account_id AS fa, key_hash AS fkey, test_key_hash AS ftkey FROM tests.make_account('FREE', 1000) \gset
 \set t0 '''2030-01-01 00:00:10+00'''
@@ -33,7 +33,7 @@ SELECT is((SELECT minute_hits FROM internal.rate_windows WHERE account_id = :'fa
           'a refused request is not counted');
 SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :'fkey', tests.request(), '2030-01-01 00:00:59.5+00'))->'detail'->'resetIn',
           '1'::jsonb, 'half a second before the window ends: resetIn 1 (never 0)');
-SELECT is(internal.request_execute(:'fkey', tests.request(), '2030-01-01 00:01:00+00')->'rate' #- '{active}' #- '{concurrentLimit}',
+SELECT is(internal.request_execute(:'fkey', tests.request(), '2030-01-01 00:01:00+00')->'rate' #- '{concurrentLimit}',
           '{"limit":10,"remaining":9,"reset":60,"dailyLimit":100,"dailyRemaining":89,"dailyReset":86340}'::jsonb,
           'the next aligned minute: a new window (remaining 9, reset 60); the day keeps counting');
 SELECT is((SELECT minute_start FROM internal.rate_windows WHERE account_id = :'fa'),
@@ -86,7 +86,7 @@ SELECT is((SELECT count(*) FROM generate_series(1, 150) i
           'ENTERPRISE: 150 requests in one minute, all admitted');
 SELECT is(internal.request_execute(:'ekey', tests.request(), :t0)->'rate',
           '{"limit":null,"remaining":null,"reset":50,"dailyLimit":null,"dailyRemaining":null,"dailyReset":86390,
-            "concurrentLimit":null,"active":0}'::jsonb,
+            "concurrentLimit":null}'::jsonb,
           'ENTERPRISE rate block: limits and remaining null, resets still given');
 SELECT is((SELECT count(*) FROM internal.rate_windows WHERE account_id = :'ea'), 0::bigint,
           'unlimited windows write no rows');
@@ -97,7 +97,7 @@ SELECT bool_and(internal.request_execute(:'ekey', tests.request(), :t0) IS NOT N
 SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :'ekey', tests.request(), :t0))->'detail',
           '{"scope":"minute","limit":2,"remaining":0,"resetIn":50}'::jsonb, 'the custom minute limit is enforced');
 SELECT is(internal.request_execute(:'ekey', tests.request(), '2030-01-01 00:01:00+00')->'rate' #- '{reset}' #- '{dailyReset}',
-          '{"limit":2,"remaining":1,"dailyLimit":null,"dailyRemaining":null,"concurrentLimit":1,"active":0}'::jsonb,
+          '{"limit":2,"remaining":1,"dailyLimit":null,"dailyRemaining":null,"concurrentLimit":1}'::jsonb,
           'custom limits in the rate block; the day stays unlimited');
 SELECT account_id AS pa, key_hash AS pkey FROM tests.make_account('PRO', 1000) \gset
 SELECT admin.account_set_plan(:'pa', 'PRO', 3, NULL, NULL) IS NOT NULL AS ignored \gset
@@ -143,10 +143,12 @@ SELECT is(internal.request_execute(:'gkey', tests.request(jsonb_build_array(test
           'local', 'estimate is not limited (it creates nothing)');
 SELECT is(internal.request_execute(:'gtkey', tests.request(jsonb_build_array(tests.local_generate()), true), :t0)->'results'->0->'data'->>'status',
           'PENDING', 'test mode is counted separately');
-SELECT is(internal.request_execute(:'gkey', tests.request(jsonb_build_array(tests.call('cancelGeneration', jsonb_build_object('id', :'g1'))), true), :t0)->'rate'->>'active',
-          '0', 'cancelling frees the slot (rate.active 0)');
+SELECT is(internal.request_execute(:'gkey', tests.request(jsonb_build_array(tests.call('cancelGeneration', jsonb_build_object('id', :'g1'))), true), :t0)->'results'->0->'data',
+          'true'::jsonb, 'cancel the first generation');
+SELECT is(internal.generations_active(:'ga', false), 0, 'cancelling frees the slot (no active generation)');
 SELECT is(internal.request_execute(:'gkey', tests.request(jsonb_build_array(tests.local_generate()), true), :t0)->'rate' #- '{limit}' #- '{remaining}' #- '{reset}' #- '{dailyLimit}' #- '{dailyRemaining}' #- '{dailyReset}',
-          '{"concurrentLimit":1,"active":1}'::jsonb, 'and a new generation is accepted');
+          '{"concurrentLimit":1}'::jsonb, 'and a new generation is accepted');
+SELECT is(internal.generations_active(:'ga', false), 1, 'which is the one active generation');
 
 -- A request whose second generate hits the limit is refused as a whole.
 SELECT account_id AS sa, key_hash AS skey FROM tests.make_account('STARTER', 1000) \gset

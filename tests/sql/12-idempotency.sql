@@ -40,7 +40,7 @@ SELECT is((SELECT count(*) FROM internal.credit_ledger WHERE account_id = :'acc'
           'no second ledger row (no second charge)');
 SELECT is((SELECT out->'rate' FROM second),
           '{"limit":60,"remaining":59,"reset":50,"dailyLimit":10000,"dailyRemaining":9998,"dailyReset":82790,
-            "concurrentLimit":10,"active":1}'::jsonb,
+            "concurrentLimit":10}'::jsonb,
           'the replay answers the current rate block and was counted');
 SELECT is(internal.request_execute(:'key', tests.request('[]', true, 'order-1', 'fp-1'), :t0)->'results',
           (SELECT out->'results' FROM first), 'replay returns the stored results whatever the calls (the fingerprint decides)');

@@ -44,7 +44,8 @@ SELECT is((SELECT jsonb_build_object('remaining', d->'remainingThisMinute', 'res
                                      'active', d->'activeGenerations')
              FROM (SELECT out->'results'->1->'data'->'rateLimit' AS d FROM r) s),
           (SELECT jsonb_build_object('remaining', out->'rate'->'remaining', 'reset', out->'rate'->'reset',
-                                     'dailyRemaining', out->'rate'->'dailyRemaining', 'active', out->'rate'->'active') FROM r),
+                                     'dailyRemaining', out->'rate'->'dailyRemaining',
+                                     'active', to_jsonb(internal.generations_active(:'acc', false))) FROM r),
           'the rateLimit figures equal the request''s own rate block (X-RateLimit-* headers)');
 SELECT is(pg_temp.account(:'tkey', :t0::timestamptz + interval '2 s') - 'rateLimit',
           jsonb_build_object('id', :'acc', 'name', 'test account', 'plan', 'FREE', 'credits', 1500, 'reservedCredits', 0),
