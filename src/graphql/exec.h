@@ -39,7 +39,8 @@ struct gql_env {
 	const char *key_hash;        /* hex SHA-256 of the caller's key */
 	const char *request_id;
 	const char *idempotency_key; /* the header, or NULL; used for mutations only */
-	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName */
+	const char *fingerprint;     /* hex SHA-256 of query, variables, operationName;
+				      * NULL without an Idempotency-Key */
 	const char *persist_sha;     /* APQ: store the query under this hash, or NULL */
 	bool allow_private_urls;     /* the operator allows http and private addresses (SPEC §9) */
 	bool allow_loopback_urls;    /* http and loopback only (the test stack's 127.0.0.1) */
