@@ -10,8 +10,9 @@
 -- true}, {"id", "ok": true, "cancelled": true} (cancelled meanwhile:
 -- nothing changes), or {"id", "ok": false, "error": {"sqlstate",
 -- "message"}}: QA400 no or too long a url, QA404 unknown id, QA409 lease
--- not held (or already finished). Wallets are locked in (account, mode)
--- order before anything is written. internal.job_complete is this for one.
+-- not held (or already finished). Before anything is written it locks the
+-- items' generations by id, then their wallets by (account, mode): the order
+-- of internal.jobs_report and internal.generation_cancel. internal.job_complete is this for one.
 CREATE OR REPLACE FUNCTION internal.jobs_complete(p_worker text, p_items jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql

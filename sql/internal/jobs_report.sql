@@ -19,11 +19,14 @@
 -- {"sqlstate", "message"}}. At most 1000 elements (QA400).
 -- The "complete" elements are recorded together, set-based
 -- (internal.jobs_complete), after the others; should that group fail as a
--- whole, each is retried alone. Before any element, the wallets of every
--- job in the batch are locked in
--- one order (account, mode): two schedulers settling jobs of the same
--- accounts would otherwise take the wallet locks in different orders and
--- deadlock, element after element.
+-- whole, each is retried alone.
+-- Before any element, locks in the order every writer takes them: the
+-- batch's generations by id, then their wallets by (account, mode). Two
+-- schedulers settling jobs of the same accounts would otherwise take the
+-- wallet locks in different orders (elements post one by one) and deadlock;
+-- and a user's cancel locks the generation, then settles its wallet
+-- (internal.generation_cancel), so wallets first here deadlocked with it
+-- (tests/sql/concurrency.sh section 8).
 CREATE OR REPLACE FUNCTION internal.jobs_report(p_worker text, p_outcomes jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -40,6 +43,11 @@ BEGIN
   IF jsonb_typeof(p_outcomes) IS DISTINCT FROM 'array' OR jsonb_array_length(p_outcomes) > 1000 THEN
     PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
   END IF;
+  PERFORM 1
+     FROM internal.generations g
+    WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e)
+    ORDER BY g.id
+      FOR UPDATE;
   PERFORM 1
      FROM internal.wallets w
     WHERE (w.account_id, w.test_mode) IN

@@ -26,6 +26,9 @@
 #     session sees no notification for a job created while no scheduler
 #     sleeps, one for a job created while another session holds the lock, and
 #     a scheduler cannot take the lock while a job's transaction is open.
+#  8. a user's cancel holding the generation's lock while a scheduler reports
+#     its completion: no deadlock (both lock the generation before the
+#     wallet), the job ends CANCELLED and the report says so.
 # Every psql is bounded by statement_timeout; sections 3 and 4 start early in
 # a clock minute so that the real-clock window cannot roll over mid-test.
 # Prints TAP; exits non-zero on any failure.
@@ -43,7 +46,7 @@ q() { psql "$dsn" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 export -f q
 export dsn tmp
 
-echo "1..24"
+echo "1..28"
 fails=0
 check() { # check DESCRIPTION COMMAND...
   local desc=$1; shift
@@ -225,5 +228,27 @@ sleep 1
 busy=$(q -c "SELECT api.scheduler_idle()")
 wait "$creator"
 check "a job being created keeps a scheduler from sleeping (api.scheduler_idle: $busy)" test "$busy" = false
+
+# ---------------------------------------------------------------- 8. cancel vs completion
+# A user's cancel locks the generation, then its wallet; a scheduler's report
+# must take its locks in that order too, or each waits for the other.
+read -r cacc < <(q -c "SELECT account_id FROM tests.make_account('PRO', 1000)")
+cgen=$(q -c "SELECT (internal.generation_create('$cacc', false, tests.local_generate()->'args'->'input', now() - interval '1 hour')).id")
+claimed=$(q -c "SELECT api.jobs_claim('cancel-w8', 1, 300)->0->>'id'")
+check "the job to complete is claimed ($claimed)" test "$claimed" = "$cgen"
+# The cancel holds the generation's lock for a second before it settles.
+q -c "BEGIN" -c "SELECT 1 FROM internal.generations WHERE id = '$cgen' FOR UPDATE" -c "SELECT pg_sleep(1.5)" \
+  -c "SELECT internal.generation_cancel('$cacc', false, '$cgen', now())" -c "COMMIT" >"$tmp/cancel.out" 2>&1 &
+canceller=$!
+sleep 0.5
+q -c "SELECT api.jobs_report('cancel-w8', '[{\"id\": \"$cgen\", \"kind\": \"complete\", \"url\": \"http://127.0.0.1/x.wav\"}]')" \
+  >"$tmp/report.out" 2>&1
+wait "$canceller"
+check "the cancel went through (no deadlock: $(tr '\n' ' ' <"$tmp/cancel.out"))" \
+  bash -c '! grep -qi "deadlock\|ERROR" "$1" && grep -qx t "$1"' _ "$tmp/cancel.out"
+check "the report answers the job as cancelled ($(tr '\n' ' ' <"$tmp/report.out"))" \
+  grep -q '"cancelled": true' "$tmp/report.out"
+state=$(q -c "SELECT g.status || ' ' || tests.ledger_consistent() FROM internal.generations g WHERE g.id = '$cgen'")
+check "the generation ends CANCELLED, wallets equal their ledgers ($state)" test "$state" = "CANCELLED true"
 
 exit $((fails > 0))
