@@ -54,6 +54,7 @@ trap 'rc=$?; cleanup; (exit $rc); it_finish' EXIT
 start_node() {
 	local out=$IT_TMP/$1.out i
 	shift
+	: >"$out" # before the child opens it: the wait below must never read a missing file
 	(exec node "$@") >"$out" 2>&1 &
 	PIDS+=($!)
 	PORT=''

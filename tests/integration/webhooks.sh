@@ -33,6 +33,7 @@ trap stop_receivers EXIT
 # start_receiver NAME SECRET [OLD]: sets PORT.
 start_receiver() {
 	local out=$IT_TMP/$1.out i
+	: >"$out" # before the child opens it: the wait below must never read a missing file
 	(cd "$node_dir" && exec node receiver.mjs "${@:2}") >"$out" 2>&1 &
 	RECEIVER_PIDS+=($!)
 	PORT=''
