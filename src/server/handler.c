@@ -8,7 +8,6 @@
 #include "server/handler.h"
 
 #include <inttypes.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +30,8 @@
 static const char *new_request_id(struct arena *a)
 {
 	static uint64_t base, counter;
-	static bool seeded;
-	if (!seeded) {
-		if (getrandom(&base, sizeof base, 0) != (ssize_t)sizeof base)
-			base = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
-		seeded = true;
-	}
+	if (counter == 0 && getrandom(&base, sizeof base, 0) != (ssize_t)sizeof base)
+		base = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	uint64_t z = base + ++counter * UINT64_C(0x9e3779b97f4a7c15);
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
