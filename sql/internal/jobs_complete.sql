@@ -11,8 +11,10 @@
 -- nothing changes), or {"id", "ok": false, "error": {"sqlstate",
 -- "message"}}: QA400 no or too long a url, QA404 unknown id, QA409 lease
 -- not held (or already finished). Before anything is written it locks the
--- items' generations by id, then their wallets by (account, mode): the order
--- of internal.jobs_report and internal.generation_cancel. internal.job_complete is this for one.
+-- items' generations by id; their wallets, by (account, mode), only before
+-- the ledger step, its last, so they are held for the shortest time: the
+-- order of internal.jobs_report and internal.generation_cancel.
+-- internal.job_complete is this for one.
 CREATE OR REPLACE FUNCTION internal.jobs_complete(p_worker text, p_items jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -54,10 +56,6 @@ BEGIN
     FROM judged j;
 
   IF v_ok IS NOT NULL THEN
-    PERFORM 1 FROM internal.wallets w
-     WHERE (w.account_id, w.test_mode) IN (SELECT g.account_id, g.test_mode FROM internal.generations g
-                                            WHERE g.id = ANY (v_ok))
-     ORDER BY w.account_id, w.test_mode FOR UPDATE;
     PERFORM internal.provider_health(p.provider, true, p_now)
        FROM (SELECT DISTINCT g.provider FROM internal.generations g
               WHERE g.id = ANY (v_ok) AND NOT g.test_mode ORDER BY 1) p;
@@ -87,8 +85,14 @@ BEGIN
       FROM internal.generations g
      WHERE g.id = ANY (v_ok) AND g.id <> ALL (coalesce(v_closed, '{}'));
 
-    PERFORM internal.ledger_post_many('capture', v_ok, 'generation completed', p_now);
     PERFORM internal.webhooks_enqueue(v_ok, p_now);
+
+    -- The wallets last: their locks are held from here to the commit only.
+    PERFORM 1 FROM internal.wallets w
+     WHERE (w.account_id, w.test_mode) IN (SELECT g.account_id, g.test_mode FROM internal.generations g
+                                            WHERE g.id = ANY (v_ok))
+     ORDER BY w.account_id, w.test_mode FOR UPDATE;
+    PERFORM internal.ledger_post_many('capture', v_ok, 'generation completed', p_now);
   END IF;
 
   RETURN coalesce((

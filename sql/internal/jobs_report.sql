@@ -21,7 +21,8 @@
 -- (internal.jobs_complete), after the others; should that group fail as a
 -- whole, each is retried alone.
 -- Before any element, locks in the order every writer takes them: the
--- batch's generations by id, then their wallets by (account, mode). Two
+-- batch's generations by id, then (when a "fail" element may post to them)
+-- their wallets by (account, mode). Two
 -- schedulers settling jobs of the same accounts would otherwise take the
 -- wallet locks in different orders (elements post one by one) and deadlock;
 -- and a user's cancel locks the generation, then settles its wallet
@@ -48,14 +49,20 @@ BEGIN
     WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e)
     ORDER BY g.id
       FOR UPDATE;
-  PERFORM 1
-     FROM internal.wallets w
-    WHERE (w.account_id, w.test_mode) IN
-          (SELECT g.account_id, g.test_mode
-             FROM internal.generations g
-            WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e))
-    ORDER BY w.account_id, w.test_mode
-      FOR UPDATE;
+  -- Only "fail" elements post to wallets one by one (a release, or a
+  -- fallback's); when there are none, jobs_complete locks the wallets itself
+  -- as its last step, so two schedulers' batches of the same accounts
+  -- overlap instead of taking turns.
+  IF jsonb_path_exists(p_outcomes, '$[*] ? (@.kind == "fail")') THEN
+    PERFORM 1
+       FROM internal.wallets w
+      WHERE (w.account_id, w.test_mode) IN
+            (SELECT g.account_id, g.test_mode
+               FROM internal.generations g
+              WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e))
+      ORDER BY w.account_id, w.test_mode
+        FOR UPDATE;
+  END IF;
   SELECT jsonb_agg(x.e || jsonb_build_object('ord', x.o) ORDER BY x.o)
     INTO v_complete
     FROM jsonb_array_elements(p_outcomes) WITH ORDINALITY x(e, o)

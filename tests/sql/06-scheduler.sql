@@ -10,7 +10,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(40);
+SELECT plan(42);
 
 SELECT account_id AS acc FROM tests.make_account('PRO', 1000000) \gset
 \set t0 '''2030-01-01 00:00:00+00'''
@@ -121,6 +121,13 @@ SELECT is(internal.job_submitted(:'j3', 'w5', 'found-upstream', :t4)->>'status',
 
 -- ------------------------------------------------------------ argument checks
 SELECT throws_ok($$SELECT api.jobs_claim('', 10, 60)$$, 'QA400', NULL, 'an empty worker id: QA400');
+-- The claims order by (due time, id); jobs created in one statement share
+-- their due time, so an index on the due time alone made a claim read and
+-- sort all of them (migration 000024).
+SELECT has_index('internal', 'generations', 'generations_due_order_idx', ARRAY['next_run_at', 'id'],
+                 'the job queue index is in the claim''s order');
+SELECT has_index('internal', 'webhook_deliveries', 'webhook_deliveries_due_order_idx', ARRAY['next_attempt_at', 'id'],
+                 'the webhook queue index is in the claim''s order');
 SELECT ok(tests.ledger_consistent(), 'ledger consistent after the scheduler tests');
 
 SELECT * FROM finish();
