@@ -10,7 +10,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(42);
+SELECT plan(43);
 
 SELECT account_id AS acc FROM tests.make_account('PRO', 1000000) \gset
 \set t0 '''2030-01-01 00:00:00+00'''
@@ -128,6 +128,10 @@ SELECT has_index('internal', 'generations', 'generations_due_order_idx', ARRAY['
                  'the job queue index is in the claim''s order');
 SELECT has_index('internal', 'webhook_deliveries', 'webhook_deliveries_due_order_idx', ARRAY['next_attempt_at', 'id'],
                  'the webhook queue index is in the claim''s order');
+-- The purge finds finished deliveries by their age without reading the
+-- whole table (migration 000025).
+SELECT has_index('internal', 'webhook_deliveries', 'webhook_deliveries_finished_idx', ARRAY['finished_at'],
+                 'finished webhook deliveries are indexed by when they finished');
 SELECT ok(tests.ledger_consistent(), 'ledger consistent after the scheduler tests');
 
 SELECT * FROM finish();
