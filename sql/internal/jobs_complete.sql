@@ -88,10 +88,7 @@ BEGIN
     PERFORM internal.webhooks_enqueue(v_ok, p_now);
 
     -- The wallets last: their locks are held from here to the commit only.
-    PERFORM 1 FROM internal.wallets w
-     WHERE (w.account_id, w.test_mode) IN (SELECT g.account_id, g.test_mode FROM internal.generations g
-                                            WHERE g.id = ANY (v_ok))
-     ORDER BY w.account_id, w.test_mode FOR UPDATE;
+    PERFORM internal.wallets_lock(v_ok);
     PERFORM internal.ledger_post_many('capture', v_ok, 'generation completed', p_now);
   END IF;
 

@@ -54,14 +54,7 @@ BEGIN
   -- as its last step, so two schedulers' batches of the same accounts
   -- overlap instead of taking turns.
   IF jsonb_path_exists(p_outcomes, '$[*] ? (@.kind == "fail")') THEN
-    PERFORM 1
-       FROM internal.wallets w
-      WHERE (w.account_id, w.test_mode) IN
-            (SELECT g.account_id, g.test_mode
-               FROM internal.generations g
-              WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e))
-      ORDER BY w.account_id, w.test_mode
-        FOR UPDATE;
+    PERFORM internal.wallets_lock(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e));
   END IF;
   SELECT jsonb_agg(x.e || jsonb_build_object('ord', x.o) ORDER BY x.o)
     INTO v_complete
@@ -108,6 +101,9 @@ BEGIN
         v_results[v_ord] := v_res;
       END LOOP;
     EXCEPTION WHEN OTHERS THEN
+      -- One at a time, each would lock its wallet in the items' order: lock
+      -- them all first, in the one order.
+      PERFORM internal.wallets_lock(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(v_complete) e));
       FOR v_item IN SELECT e FROM jsonb_array_elements(v_complete) e LOOP
         BEGIN
           v_res := internal.jobs_complete(p_worker, jsonb_build_array(v_item), p_now)->0;

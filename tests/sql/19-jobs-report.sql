@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(12);
+SELECT plan(15);
 
 SELECT account_id AS acc FROM tests.make_account('PRO', 1000000) \gset
 \set t0 '''2030-01-01 00:00:00+00'''
@@ -41,6 +41,25 @@ SELECT is((SELECT status FROM internal.generations WHERE id = (SELECT id FROM j 
 SELECT is((:'r'::jsonb)->4->>'cancelled', 'true', 'a job cancelled meanwhile is reported cancelled');
 SELECT is((:'r'::jsonb)->5->'error'->>'sqlstate', 'QA400', 'an unknown kind: QA400 for that element');
 SELECT ok(tests.ledger_consistent(), 'ledger consistent (capture and release each once)');
+
+-- The "complete" group fails as a whole (here: one of its jobs was already
+-- settled, so the set-based capture breaks credit_ledger_one_settle): each is
+-- then recorded alone, after their wallets are locked in the one order.
+CREATE TEMP TABLE k AS
+SELECT n, (internal.generation_create(:'acc', true, jsonb_build_object('type', 'AUDIO', 'provider', 'local',
+             'input', jsonb_build_object('text', 'group ' || n)), :t0)).id AS id
+  FROM generate_series(1, 3) n;
+SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)), 3, 'three more claimed');
+SELECT internal.ledger_post(:'acc', true, 'capture', -g.credit_cost, -g.credit_cost, g.id, 'settled early', :t0) IS NOT NULL AS ignored
+  FROM internal.generations g WHERE g.id = (SELECT id FROM k WHERE n = 2) \gset
+SELECT internal.jobs_report('w', (SELECT jsonb_agg(jsonb_build_object('id', id, 'kind', 'complete',
+                                                                        'url', 'https://m.example/k' || n || '.wav') ORDER BY n)
+                                    FROM k), :t0) AS r2 \gset
+SELECT is((SELECT array_agg((e->>'ok') || ' ' || coalesce(e->'error'->>'sqlstate', '-') ORDER BY o)
+             FROM jsonb_array_elements(:'r2'::jsonb) WITH ORDINALITY x(e, o)),
+          ARRAY['true -', 'false 23505', 'true -'],
+          'the group failed as a whole: each alone, the settled one refused (23505), the others complete');
+SELECT ok(tests.ledger_consistent(), 'ledger consistent after the one-by-one retry');
 
 SELECT * FROM finish();
 ROLLBACK;
