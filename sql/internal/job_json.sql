@@ -1,5 +1,5 @@
--- internal.job_json(generation, provider): what a scheduler needs to advance a
--- claimed job: {id, type, provider, adapter, route, model, upstreamModel,
+-- internal.job_json(generation, provider, attempts, in flight, open attempt's
+-- start, option defaults): what a scheduler needs to advance a claimed job: {id, type, provider, adapter, route, model, upstreamModel,
 -- input, options (as the client sent them), effectiveOptions (defaults merged),
 -- status, upstreamTaskId, testMode, progress, pollInterval, timeLimit (seconds),
 -- startedAt, createdAt, autoSelected, attempts (count), submitInFlight,
@@ -11,24 +11,17 @@
 -- counts from there), else NULL.
 -- submitInFlight is true when a previous worker called job_submitting and
 -- never reported the outcome: the job must be reconciled, not resubmitted.
-CREATE OR REPLACE FUNCTION internal.job_json(p_gen internal.generations, p_provider internal.providers)
+-- jobs_claim computes the attempts' summary (their count, a submit left in
+-- flight, the open attempt's start) and each provider's option defaults for
+-- the whole batch, set-based; this only assembles the object, an expression
+-- the planner inlines (its two queries per job were ~30 us of a claim's job).
+CREATE OR REPLACE FUNCTION internal.job_json(p_gen internal.generations, p_provider internal.providers,
+                                             p_attempts bigint, p_in_flight boolean,
+                                             p_open_start timestamptz, p_defaults jsonb)
 RETURNS jsonb
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
-DECLARE
-  v_attempts integer;
-  v_in_flight boolean;
-  v_open_start timestamptz;
-BEGIN
-  -- One pass over the job's attempts (usually none or one).
-  SELECT count(*),
-         coalesce(bool_or(a.finished_at IS NULL AND a.status = 'PENDING'), false),
-         max(a.started_at) FILTER (WHERE a.finished_at IS NULL)
-    INTO v_attempts, v_in_flight, v_open_start
-    FROM internal.generation_attempts a
-   WHERE a.generation_id = p_gen.id;
-  RETURN jsonb_build_object(
+  SELECT jsonb_build_object(
     'id', p_gen.id,
     'type', p_gen.type,
     'provider', p_gen.provider,
@@ -38,7 +31,7 @@ BEGIN
     'upstreamModel', coalesce(p_provider.upstream_models->>p_gen.model, p_gen.model),
     'input', p_gen.input,
     'options', p_gen.options,
-    'effectiveOptions', internal.options_effective(p_provider.options, p_gen.options),
+    'effectiveOptions', p_defaults || p_gen.options,
     'status', p_gen.status,
     'upstreamTaskId', p_gen.upstream_task_id,
     'testMode', p_gen.test_mode,
@@ -48,15 +41,14 @@ BEGIN
     'startedAt', internal.iso_time(p_gen.started_at),
     'createdAt', internal.iso_time(p_gen.created_at),
     'autoSelected', p_gen.auto_selected,
-    'attempts', v_attempts,
-    'submitInFlight', v_in_flight,
+    'attempts', p_attempts,
+    'submitInFlight', p_in_flight,
     'webhookUrl', p_gen.webhook_url,
     'accountId', p_gen.account_id,
     'awaitingSubmit', p_gen.awaiting_submit,
-    'attemptStartedAt', internal.iso_time(v_open_start),
+    'attemptStartedAt', internal.iso_time(p_open_start),
     'baseUrl', p_provider.base_url,
     'keyEnv', p_provider.key_env,
     'falModel', p_provider.fal_model,
-    'replicateModel', p_provider.replicate_model);
-END
+    'replicateModel', p_provider.replicate_model)
 $$;

@@ -32,11 +32,24 @@ BEGIN
       FROM due
      WHERE g.id = due.id
     RETURNING g.*
+  ), prov AS (
+    -- Each provider's option defaults once per batch, not once per job.
+    SELECT p AS provider, internal.options_effective(p.options, '{}'::jsonb) AS defaults
+      FROM internal.providers p
+     WHERE p.id IN (SELECT c.provider FROM claimed c)
   )
-  SELECT coalesce(jsonb_agg(internal.job_json(c::internal.generations, p) ORDER BY c.next_run_at, c.id), '[]'::jsonb)
+  SELECT coalesce(jsonb_agg(internal.job_json(c::internal.generations, v.provider, a.n, a.in_flight,
+                                              a.open_start, v.defaults)
+                            ORDER BY c.next_run_at, c.id), '[]'::jsonb)
     INTO v_out
     FROM claimed c
-    JOIN internal.providers p ON p.id = c.provider;
+    JOIN prov v ON (v.provider).id = c.provider
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS n,
+             coalesce(bool_or(t.finished_at IS NULL AND t.status = 'PENDING'), false) AS in_flight,
+             max(t.started_at) FILTER (WHERE t.finished_at IS NULL) AS open_start
+        FROM internal.generation_attempts t
+       WHERE t.generation_id = c.id) a;
   RETURN v_out;
 END
 $$;

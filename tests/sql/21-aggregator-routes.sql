@@ -1,6 +1,6 @@
 -- 21-aggregator-routes: migration 000010's aggregator model ids (fal_model,
 -- replicate_model) and what a claimed job carries of them (falModel,
--- replicateModel in internal.job_json); a route needs its model id.
+-- replicateModel in the claimed job); a route needs its model id.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
@@ -22,8 +22,7 @@ UPDATE internal.providers SET route = 'fal' WHERE id = 'luma';
 SELECT account_id AS acc FROM tests.make_account('PRO', 1000000) \gset
 SELECT (internal.generation_create(:'acc', false,
         '{"type":"VIDEO","provider":"luma","input":{"text":"a cat"}}', now())).id AS g \gset
-SELECT internal.job_json(g, p) AS j
-  FROM internal.generations g, internal.providers p WHERE g.id = :'g' AND p.id = 'luma' \gset
+SELECT tests.claimed_job(:'g') AS j \gset
 SELECT is((:'j'::jsonb)->>'route', 'fal', 'the claimed job carries its route');
 SELECT is((:'j'::jsonb) - 'id' - 'accountId' - 'createdAt' - 'input' - 'options' - 'effectiveOptions'
             - 'model' - 'upstreamModel' - 'status' - 'type' - 'provider' - 'adapter' - 'route' - 'testMode'

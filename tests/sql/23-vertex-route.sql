@@ -47,8 +47,7 @@ SELECT admin.provider_set_route('veo', 'vertex') \gset
 SELECT account_id AS acc FROM tests.make_account('PRO', 1000000) \gset
 SELECT (internal.generation_create(:'acc', false,
         '{"type":"VIDEO","provider":"veo","input":{"text":"a cat"}}', now())).id AS g \gset
-SELECT is((internal.job_json(g, p))->>'route', 'vertex', 'a claimed veo job carries route vertex')
-  FROM internal.generations g, internal.providers p WHERE g.id = :'g' AND p.id = 'veo';
+SELECT is(tests.claimed_job(:'g')->>'route', 'vertex', 'a claimed veo job carries route vertex');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,7 +3,7 @@
 -- (audio) type, up to internal.data_uri_max_bytes(); refused with QA400 on
 -- input.<kind> otherwise (other types, not base64, too large, video). Reads
 -- and webhook bodies show the URI shortened (internal.input_public); the
--- scheduler's claim (internal.job_json) gets it whole.
+-- scheduler's claim gets it whole.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
@@ -21,8 +21,7 @@ SELECT is(:'g1'::jsonb->'input'->>'image',
           'the generation shows the data: URI shortened, with its size');
 SELECT is((SELECT g.input->>'image' FROM internal.generations g WHERE g.id = :'g1'::jsonb->>'id'), :'png',
           'the stored input keeps the whole URI for the adapter');
-SELECT is(internal.job_json(g, p)->'input'->>'image', :'png', 'the scheduler''s job carries it whole')
-  FROM internal.generations g JOIN internal.providers p ON p.id = g.provider WHERE g.id = :'g1'::jsonb->>'id';
+SELECT is(tests.claimed_job(:'g1'::jsonb->>'id')->'input'->>'image', :'png', 'the scheduler''s job carries it whole');
 SELECT is(api.generation(:'key', :'g1'::jsonb->>'id')->'input'->>'image',
           format('data:image/png;base64,[%s bytes]', octet_length(:'png')), 'a read shows it shortened too');
 SELECT is(internal.input_public('{"text":"a","image":"https://example.com/a.png"}'),

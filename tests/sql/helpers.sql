@@ -46,6 +46,15 @@ BEGIN
 END
 $$;
 
+-- What the scheduler's claim hands over for generation p_id: claims every
+-- due job as a scheduler would (the test's transaction rolls the leases
+-- back) and returns that one's element, or NULL when it was not due.
+CREATE OR REPLACE FUNCTION tests.claimed_job(p_id text, p_now timestamptz DEFAULT now())
+RETURNS jsonb LANGUAGE sql
+AS $$
+  SELECT e FROM jsonb_array_elements(internal.jobs_claim('tests', 1000, 60, p_now)) e WHERE e->>'id' = p_id
+$$;
+
 -- A new 'local' AUDIO generation of p_account (live mode) moved to p_status
 -- through the real functions (so the ledger stays consistent).
 CREATE OR REPLACE FUNCTION tests.generation_in_state(p_account text, p_status text)
