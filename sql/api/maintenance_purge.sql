@@ -4,8 +4,9 @@
 -- windows of accounts idle for two days (rateWindows counts their rows, one
 -- per account; every live day window starts at most 24 h ago) and persisted
 -- queries unused for 30 days (a client that still has one gets
--- PersistedQueryNotFound and registers it again, as APQ foresees). Called by the scheduler about once a minute; every delete
--- uses an index on the age column.
+-- PersistedQueryNotFound and registers it again, as APQ foresees). Called
+-- by the scheduler about once a minute; every delete uses an index on the
+-- age column.
 CREATE OR REPLACE FUNCTION api.maintenance_purge(p_now timestamptz DEFAULT now())
 RETURNS jsonb
 LANGUAGE plpgsql

@@ -1,5 +1,6 @@
 -- internal.job_json(generation, provider, attempts, in flight, open attempt's
--- start, option defaults): what a scheduler needs to advance a claimed job: {id, type, provider, adapter, route, model, upstreamModel,
+-- start, option defaults): what a scheduler needs to advance a claimed job:
+-- {id, type, provider, adapter, route, model, upstreamModel,
 -- input, options (as the client sent them), effectiveOptions (defaults merged),
 -- status, upstreamTaskId, testMode, progress, pollInterval, timeLimit (seconds),
 -- startedAt, createdAt, autoSelected, attempts (count), submitInFlight,

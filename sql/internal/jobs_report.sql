@@ -40,21 +40,19 @@ DECLARE
   v_results  jsonb[];                -- by ordinal (an expanded array: O(1) stores)
   v_complete jsonb;                  -- the complete elements, each with its "ord"
   v_ord      bigint;
+  v_ids      text[];                 -- the batch's generation ids
 BEGIN
   IF jsonb_typeof(p_outcomes) IS DISTINCT FROM 'array' OR jsonb_array_length(p_outcomes) > 1000 THEN
     PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
   END IF;
-  PERFORM 1
-     FROM internal.generations g
-    WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e)
-    ORDER BY g.id
-      FOR UPDATE;
+  v_ids := ARRAY(SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e);
+  PERFORM 1 FROM internal.generations g WHERE g.id = ANY (v_ids) ORDER BY g.id FOR UPDATE;
   -- Only "fail" elements post to wallets one by one (a release, or a
   -- fallback's); when there are none, jobs_complete locks the wallets itself
   -- as its last step, so two schedulers' batches of the same accounts
   -- overlap instead of taking turns.
   IF jsonb_path_exists(p_outcomes, '$[*] ? (@.kind == "fail")') THEN
-    PERFORM internal.wallets_lock(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e));
+    PERFORM internal.wallets_lock(v_ids);
   END IF;
   SELECT jsonb_agg(x.e || jsonb_build_object('ord', x.o) ORDER BY x.o)
     INTO v_complete

@@ -1,7 +1,8 @@
 -- internal.options_effective(option specs, options): the options a request
 -- really runs with: every option's default, overridden by the given options.
--- Used for pricing (the price of the defaults is part of the catalog) and
--- handed to adapters by jobs_claim so they need no catalog knowledge.
+-- jobs_claim calls it once per provider and batch with no options, for the
+-- defaults, and internal.job_json lays each job's options over them the
+-- same way (defaults || options), so adapters need no catalog knowledge.
 CREATE OR REPLACE FUNCTION internal.options_effective(p_specs jsonb, p_options jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
