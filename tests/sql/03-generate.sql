@@ -9,7 +9,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(64);
+SELECT plan(68);
 
 -- ENTERPRISE (no limits): this file creates more generations than a plan's concurrency allows.
 SELECT account_id AS acc, key_hash AS key FROM tests.make_account('ENTERPRISE', 1000000) \gset
@@ -175,6 +175,21 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(:'g'::jsonb) k)
 SELECT ok((:'g'::jsonb)->>'id' ~ '^gen_[0-9a-f]{24}$' AND (:'g'::jsonb)->>'createdAt' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
           AND (:'g'::jsonb)->>'webhookUrl' = 'https://hooks.example/x' AND (:'g'::jsonb)->>'model' = 'espeak-ng',
           'id, createdAt (RFC 3339 UTC), webhookUrl and default model');
+
+-- ------------------------------------------------------------ ids
+-- Time first (seconds, 8 hex), then 64 random bits: ids made one after the
+-- other sort in creation order across seconds and never repeat.
+SELECT ok(abs(('x' || substr(i, 5, 8))::bit(32)::bigint - extract(epoch FROM clock_timestamp())) < 2
+          AND i ~ '^gen_[0-9a-f]{24}$', 'an id starts with the Unix time in seconds, 8 hex digits (' || i || ')')
+  FROM internal.new_id('gen_') i;
+SELECT is((SELECT count(DISTINCT right(internal.new_id('gen_'), 16)) FROM generate_series(1, 2000)), 2000::bigint,
+          '2000 ids in one second: 2000 different random parts');
+SELECT ok(substr(:'g'::jsonb->>'id', 5, 8) <= substr(internal.new_id('gen_'), 5, 8)
+          AND internal.new_id('acc_') ~ '^acc_[0-9a-f]{24}$',
+          'a later id sorts at or after an earlier one; other prefixes alike');
+SELECT ok(abs(('x' || substr(m, 5, 8))::bit(32)::bigint - extract(epoch FROM clock_timestamp())) < 2
+          AND m ~ '^msg_[0-9a-f]{26}$', 'a webhook-id is time first too: msg_, 8 hex of seconds, 18 random hex (' || m || ')')
+  FROM internal.webhook_msg_id() m;
 
 SELECT * FROM finish();
 ROLLBACK;
