@@ -183,7 +183,7 @@ SELECT ok(abs(('x' || substr(i, 5, 8))::bit(32)::bigint - extract(epoch FROM clo
           AND i ~ '^gen_[0-9a-f]{24}$', 'an id starts with the Unix time in seconds, 8 hex digits (' || i || ')')
   FROM internal.new_id('gen_') i;
 SELECT is((SELECT count(DISTINCT right(internal.new_id('gen_'), 16)) FROM generate_series(1, 2000)), 2000::bigint,
-          '2000 ids in one second: 2000 different random parts');
+          '2000 ids made at once: 2000 different random parts');
 SELECT ok(substr(:'g'::jsonb->>'id', 5, 8) <= substr(internal.new_id('gen_'), 5, 8)
           AND internal.new_id('acc_') ~ '^acc_[0-9a-f]{24}$',
           'a later id sorts at or after an earlier one; other prefixes alike');
