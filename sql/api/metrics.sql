@@ -10,13 +10,16 @@
 -- present (api.maintenance_purge removes finished ones after 30 days);
 -- attempts are counters, so they add what the purge removed (000016). Cost: one scan of each table per scrape, which is
 -- fine at a 15-60 s scrape interval; cache in front of it if the tables grow
--- into the millions.
+-- into the millions (1.9 million generations and 1.2 million deliveries: about
+-- 1.8 s). jit = off: those scans are costly enough for PostgreSQL to compile
+-- them, which added 0.4-1.2 s to every scrape and saved nothing measurable.
 CREATE OR REPLACE FUNCTION api.metrics()
 RETURNS jsonb
 LANGUAGE sql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
   SELECT jsonb_build_object(
     'generations', (
