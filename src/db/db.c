@@ -82,10 +82,9 @@ static bool connect_now(struct db *db)
 	 * Kerberos credential cache before every TCP connection, which loads
 	 * and initialises krb5 in every process (~0.6 MiB resident per
 	 * responder) for a database that is local in almost every install. */
-	bool gss_default = !getenv("PGGSSENCMODE");
 	const char *keys[] = { "gssencmode", "dbname", "application_name", "connect_timeout", NULL };
 	const char *values[] = { "disable", db->dsn, db->application_name, "5", NULL };
-	int skip = gss_default ? 0 : 1;
+	int skip = getenv("PGGSSENCMODE") ? 1 : 0; /* then libpq reads it itself */
 	/* expand_dbname lets dsn be a URI or a conninfo string. */
 	db->conn = PQconnectdbParams(keys + skip, values + skip, 1);
 	db->server_said_fatal = false;
