@@ -34,7 +34,7 @@ BEGIN
     RETURNING g.*
   ), prov AS (
     -- Each provider's option defaults once per batch, not once per job.
-    SELECT p AS provider, internal.options_effective(p.options, '{}'::jsonb) AS defaults
+    SELECT p AS provider, internal.option_defaults(p.options) AS defaults
       FROM internal.providers p
      WHERE p.id IN (SELECT c.provider FROM claimed c)
   )
