@@ -29,6 +29,12 @@
 #  8. a user's cancel holding the generation's lock while a scheduler reports
 #     its completion: no deadlock (both lock the generation before the
 #     wallet), the job ends CANCELLED and the report says so.
+#  9. the concurrency count skips finished generations: an account with one
+#     PENDING generation and 400 finished ones (committed) counts 1, and a
+#     second count fetches no more heap rows than live entries (the first
+#     marked the finished ones' index entries dead; with B-tree deduplication
+#     a posting list holding the live entry could never be, and every count
+#     fetched all 400 rows again until a vacuum).
 # Every psql is bounded by statement_timeout; sections 3 and 4 start early in
 # a clock minute so that the real-clock window cannot roll over mid-test.
 # Prints TAP; exits non-zero on any failure.
@@ -46,7 +52,7 @@ q() { psql "$dsn" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 export -f q
 export dsn tmp
 
-echo "1..28"
+echo "1..30"
 fails=0
 check() { # check DESCRIPTION COMMAND...
   local desc=$1; shift
@@ -250,5 +256,24 @@ check "the report answers the job as cancelled ($(tr '\n' ' ' <"$tmp/report.out"
   grep -q '"cancelled": true' "$tmp/report.out"
 state=$(q -c "SELECT g.status || ' ' || tests.ledger_consistent() FROM internal.generations g WHERE g.id = '$cgen'")
 check "the generation ends CANCELLED, wallets equal their ledgers ($state)" test "$state" = "CANCELLED true"
+
+# ---------------------------------------------------------------- 9. active count skips finished
+read -r aacc < <(q -c "SELECT account_id FROM tests.make_account('PRO', 1000000)")
+q -c "SELECT tests.generation_in_state('$aacc', 'PENDING')" >/dev/null
+q -c "SELECT count(tests.generation_in_state('$aacc', 'COMPLETED')) FROM generate_series(1, 400)" >/dev/null
+# The count's query as internal.generations_active runs it, twice (plain
+# scans off so that a small database uses the index too): the second scan's
+# index and heap fetches.
+count_sql="EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM internal.generations g
+  WHERE g.account_id = '$aacc' AND NOT g.test_mode AND g.status IN ('PENDING', 'PROCESSING')"
+active_fetches() {
+  q -c "SET enable_seqscan = off" -c "SET enable_bitmapscan = off" -c "$count_sql" -c "$count_sql" |
+    tr -d '\n ' | sed 's/.*"IndexName":"\([a-z_]*\)".*"HeapFetches":\([0-9]*\).*/\1 \2/'
+}
+read -r index fetches < <(active_fetches)
+count=$(q -c "SELECT internal.generations_active('$aacc', false)")
+check "one PENDING among 400 finished generations counts 1 ($count)" test "$count" = 1
+check "a later count through $index fetches at most 5 heap rows, not the finished ones (${fetches:-none})" \
+  test "$index" = generations_active_idx -a "${fetches:-999}" -le 5
 
 exit $((fails > 0))
