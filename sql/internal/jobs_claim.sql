@@ -32,8 +32,9 @@ BEGIN
       FROM due
      WHERE g.id = due.id
     RETURNING g.*
-  ), prov AS (
-    -- Each provider's option defaults once per batch, not once per job.
+  ), prov AS MATERIALIZED (
+    -- Each provider's option defaults once per batch, not once per job
+    -- (MATERIALIZED: inlined, the call ran once per claimed row).
     SELECT p AS provider, internal.option_defaults(p.options) AS defaults
       FROM internal.providers p
      WHERE p.id IN (SELECT c.provider FROM claimed c)
