@@ -10,6 +10,8 @@ CREATE OR REPLACE FUNCTION internal.jobs_claim(p_worker text, p_limit integer,
 RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- Generic plans: sql/README.md "Scheduler batches: generic plans".
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
   v_out jsonb;

@@ -32,6 +32,8 @@ CREATE OR REPLACE FUNCTION internal.jobs_report(p_worker text, p_outcomes jsonb,
 RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- Generic plans: sql/README.md "Scheduler batches: generic plans".
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
   v_item     jsonb;
