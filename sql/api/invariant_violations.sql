@@ -12,6 +12,9 @@
 --                             minutes after it was due. Finished deliveries are
 --                             purged after 30 days, so only generations that
 --                             finished within 30 days are checked for a row.
+--   queue_mismatch            a live generation missing from the scheduler's
+--                             queue (no scheduler would ever run it), or a
+--                             finished one still in it
 --   double_submission         a generation with more than one upstream attempt
 --                             open or accepted at once (a fallback only opens a
 --                             new attempt after the previous one FAILED), or
@@ -62,6 +65,13 @@ AS $$
     JOIN internal.providers p ON p.id = g.provider
    WHERE g.status IN ('PENDING', 'PROCESSING')
      AND coalesce(g.started_at, g.created_at) + make_interval(secs => p.time_limit_s + 600) < p_now
+  UNION ALL
+  SELECT 'queue_mismatch', g.id,
+         format('%s generation %s the scheduler''s queue', g.status,
+                CASE WHEN q.generation_id IS NULL THEN 'missing from' ELSE 'still in' END)
+    FROM internal.generations g
+    LEFT JOIN internal.job_queue q ON q.generation_id = g.id
+   WHERE (g.status IN ('PENDING', 'PROCESSING')) = (q.generation_id IS NULL)
   UNION ALL
   SELECT 'webhook_never_attempted', g.id,
          CASE WHEN d.id IS NULL

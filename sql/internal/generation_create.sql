@@ -2,7 +2,7 @@
 -- one path by which work enters the system (generate and videoCreate).
 -- Parses and validates the input, routes it (named provider or auto-select),
 -- reserves its price from the wallet of the key's mode, inserts the PENDING
--- generation and wakes the schedulers (NOTIFY doitong_jobs, payload = id;
+-- generation and its row in the scheduler's queue, due now, and wakes the schedulers (NOTIFY doitong_jobs, payload = id;
 -- delivered at commit). All or nothing: QA400/QA402/QA503 leave no trace.
 CREATE OR REPLACE FUNCTION internal.generation_create(p_account text, p_test boolean,
                                                       p_input jsonb, p_now timestamptz)
@@ -21,14 +21,14 @@ BEGIN
 
   INSERT INTO internal.generations
     (id, account_id, test_mode, type, provider, model, priority, auto_selected,
-     requested_model, input, options, webhook_url, credit_cost, estimated_time, next_run_at,
-     created_at)
+     requested_model, input, options, webhook_url, credit_cost, estimated_time, created_at)
   VALUES
     (v_id, p_account, p_test, v_req->>'type', v_route->>'provider', v_route->>'model',
      v_req->>'priority', (v_route->>'autoSelected')::boolean, v_req->>'model',
      v_req->'input', v_req->'options', v_req->>'webhookUrl',
-     (v_route->>'creditCost')::bigint, (v_route->>'estimatedTime')::integer, p_now, p_now)
+     (v_route->>'creditCost')::bigint, (v_route->>'estimatedTime')::integer, p_now)
   RETURNING * INTO v_gen;
+  INSERT INTO internal.job_queue (generation_id, next_run_at) VALUES (v_id, p_now);
 
   PERFORM internal.jobs_notify(v_id);
   RETURN v_gen;

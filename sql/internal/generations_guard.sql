@@ -5,8 +5,9 @@
 -- Also: a generation is born PENDING at progress 0; progress never decreases;
 -- a terminal row (COMPLETED, FAILED, CANCELLED) keeps its status and outcome
 -- for ever; id, account, mode, price and creation time never change (the
--- ledger's reservation depends on them). Entering a terminal state clears the
--- lease and stamps completed_at; COMPLETED forces progress to 100.
+-- ledger's reservation depends on them). Entering a terminal state removes
+-- the job from the scheduler's queue (internal.job_queue: rows only while
+-- active) and stamps completed_at; COMPLETED forces progress to 100.
 -- Attached below with CREATE OR REPLACE TRIGGER so the file is re-runnable.
 CREATE OR REPLACE FUNCTION internal.generations_guard()
 RETURNS trigger
@@ -58,8 +59,7 @@ BEGIN
       NEW.progress := 100;
     END IF;
     NEW.completed_at := coalesce(NEW.completed_at, now());
-    NEW.lease_owner := NULL;
-    NEW.lease_until := NULL;
+    DELETE FROM internal.job_queue q WHERE q.generation_id = NEW.id;
   END IF;
   RETURN NEW;
 END

@@ -26,12 +26,7 @@ BEGIN
   PERFORM internal.attempt_close(v_gen, 'FAILED', 'RATE_LIMITED',
                                  left(coalesce(nullif(p_message, ''), 'The provider asked to retry later.'), 2000),
                                  left(p_upstream_status, 200), false, p_now);
-  UPDATE internal.generations g
-     SET next_run_at = p_now + make_interval(secs => least(86400, greatest(1, coalesce(p_seconds, 10)))),
-         lease_owner = NULL,
-         lease_until = NULL
-   WHERE g.id = p_id
-  RETURNING g.* INTO v_gen;
+  PERFORM internal.job_reschedule(p_id, p_now + make_interval(secs => least(86400, greatest(1, coalesce(p_seconds, 10)))));
   RETURN internal.generation_json(v_gen);
 END
 $$;

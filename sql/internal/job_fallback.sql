@@ -47,12 +47,10 @@ BEGIN
      SET provider = v_next.r_provider,
          model = v_next.r_model,
          upstream_task_id = NULL,
-         awaiting_submit = true,
-         next_run_at = p_now,
-         lease_owner = NULL,
-         lease_until = NULL
+         awaiting_submit = true
    WHERE g.id = p_gen.id
   RETURNING g.* INTO v_gen;
+  PERFORM internal.job_reschedule(p_gen.id, p_now);
   RETURN v_gen;
 END
 $$;

@@ -1,4 +1,5 @@
--- internal.job_lock(id, worker): locks a generation for a scheduler transition.
+-- internal.job_lock(id, worker): locks a generation, and its queue row, for a
+-- scheduler transition.
 -- Returns the row when its status is CANCELLED (the caller answers
 -- {"cancelled":true} and the scheduler drops the job) or when p_worker holds
 -- its lease. Raises QA404 for an unknown id and QA409 when the lease is held
@@ -11,7 +12,8 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_gen internal.generations;
+  v_gen   internal.generations;
+  v_owner text;
 BEGIN
   SELECT g.* INTO v_gen FROM internal.generations g WHERE g.id = p_id FOR UPDATE;
   IF NOT FOUND THEN
@@ -20,10 +22,12 @@ BEGIN
   IF v_gen.status = 'CANCELLED' THEN
     RETURN v_gen;
   END IF;
-  IF v_gen.lease_owner IS DISTINCT FROM p_worker THEN
+  -- The queue row too, so no claim takes the job over meanwhile.
+  SELECT q.lease_owner INTO v_owner FROM internal.job_queue q WHERE q.generation_id = p_id FOR UPDATE;
+  IF v_owner IS DISTINCT FROM p_worker THEN
     RAISE EXCEPTION USING ERRCODE = 'QA409',
       MESSAGE = format('Worker %s does not hold the lease on generation %s (%s).', p_worker, p_id, v_gen.status),
-      DETAIL = jsonb_build_object('status', v_gen.status, 'leaseOwner', v_gen.lease_owner)::text;
+      DETAIL = jsonb_build_object('status', v_gen.status, 'leaseOwner', v_owner)::text;
   END IF;
   RETURN v_gen;
 END

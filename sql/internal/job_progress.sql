@@ -12,7 +12,8 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_gen internal.generations := internal.job_lock(p_id, p_worker);
+  v_gen      internal.generations := internal.job_lock(p_id, p_worker);
+  v_progress integer;
 BEGIN
   IF v_gen.status = 'CANCELLED' THEN
     RETURN '{"cancelled":true}'::jsonb;
@@ -22,14 +23,14 @@ BEGIN
       MESSAGE = format('Generation %s is %s, not PROCESSING.', p_id, v_gen.status);
   END IF;
 
-  UPDATE internal.generations g
-     SET progress = greatest(g.progress, least(99, greatest(0, coalesce(p_progress, 0)))),
-         next_run_at = p_now + make_interval(secs => greatest(0, coalesce(p_next_poll_seconds, p.poll_interval_s))),
-         lease_owner = NULL,
-         lease_until = NULL
-    FROM internal.providers p
-   WHERE g.id = p_id AND p.id = g.provider
-  RETURNING g.* INTO v_gen;
+  -- A poll without news rewrites only the queue row, not the generation.
+  v_progress := greatest(v_gen.progress, least(99, greatest(0, coalesce(p_progress, 0))));
+  IF v_progress > v_gen.progress THEN
+    UPDATE internal.generations g SET progress = v_progress WHERE g.id = p_id
+    RETURNING g.* INTO v_gen;
+  END IF;
+  PERFORM internal.job_reschedule(p_id, p_now + make_interval(secs => greatest(0, coalesce(p_next_poll_seconds,
+            (SELECT p.poll_interval_s FROM internal.providers p WHERE p.id = v_gen.provider)))));
   RETURN internal.generation_json(v_gen);
 END
 $$;

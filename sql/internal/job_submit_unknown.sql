@@ -25,12 +25,7 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'QA409',
       MESSAGE = format('Generation %s has no submit in flight.', p_id);
   END IF;
-  UPDATE internal.generations g
-     SET next_run_at = p_now + make_interval(secs => least(3600, greatest(1, coalesce(p_seconds, 5)))),
-         lease_owner = NULL,
-         lease_until = NULL
-   WHERE g.id = p_id
-  RETURNING g.* INTO v_gen;
+  PERFORM internal.job_reschedule(p_id, p_now + make_interval(secs => least(3600, greatest(1, coalesce(p_seconds, 5)))));
   RETURN internal.generation_json(v_gen);
 END
 $$;

@@ -30,14 +30,12 @@ BEGIN
      SET status = 'PROCESSING',
          upstream_task_id = p_task_id,
          awaiting_submit = false,
-         started_at = coalesce(g.started_at, p_now),
-         -- Test mode is simulated: its first poll comes after 1 s.
-         next_run_at = p_now + make_interval(secs => CASE WHEN g.test_mode THEN 1 ELSE p.poll_interval_s END),
-         lease_owner = NULL,
-         lease_until = NULL
-    FROM internal.providers p
-   WHERE g.id = p_id AND p.id = g.provider
+         started_at = coalesce(g.started_at, p_now)
+   WHERE g.id = p_id
   RETURNING g.* INTO v_gen;
+  -- Test mode is simulated: its first poll comes after 1 s.
+  PERFORM internal.job_reschedule(p_id, p_now + make_interval(secs => CASE WHEN v_gen.test_mode THEN 1 ELSE
+            (SELECT p.poll_interval_s FROM internal.providers p WHERE p.id = v_gen.provider) END));
   PERFORM internal.attempt_open(v_gen, 'PROCESSING', p_now);
   RETURN internal.generation_json(v_gen);
 END

@@ -11,9 +11,10 @@
 -- nothing changes), or {"id", "ok": false, "error": {"sqlstate",
 -- "message"}}: QA400 no or too long a url, QA404 unknown id, QA409 lease
 -- not held (or already finished). Before anything is written it locks the
--- items' generations by id; their wallets, by (account, mode), only before
--- the ledger step, its last, so they are held for the shortest time: the
--- order of internal.jobs_report and internal.generation_cancel.
+-- items' generations by id, then their queue rows; their wallets, by
+-- (account, mode), only before the ledger step, its last, so they are held
+-- for the shortest time: the order of internal.jobs_report and
+-- internal.generation_cancel.
 -- internal.job_complete is this for one.
 CREATE OR REPLACE FUNCTION internal.jobs_complete(p_worker text, p_items jsonb, p_now timestamptz)
 RETURNS jsonb
@@ -25,10 +26,13 @@ DECLARE
   v_ok     text[];
   v_closed text[];
 BEGIN
-  -- Lock the jobs (id order), then judge each item.
+  -- Lock the jobs, then their queue rows (id order), then judge each item.
   PERFORM 1 FROM internal.generations g
    WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_items) e)
    ORDER BY g.id FOR UPDATE;
+  PERFORM 1 FROM internal.job_queue q
+   WHERE q.generation_id IN (SELECT e->>'id' FROM jsonb_array_elements(p_items) e)
+   ORDER BY q.generation_id FOR UPDATE;
   WITH items AS (
     SELECT x.ord, x.e->>'id' AS id, x.e->>'url' AS url, x.e->'metadata' AS meta,
            row_number() OVER (PARTITION BY x.e->>'id' ORDER BY x.ord) AS nth
@@ -37,18 +41,19 @@ BEGIN
     SELECT i.ord, i.id, i.url, i.meta,
            CASE WHEN g.id IS NULL THEN 'QA404'
                 WHEN g.status = 'CANCELLED' THEN NULL
-                WHEN i.nth > 1 OR g.lease_owner IS DISTINCT FROM p_worker
+                WHEN i.nth > 1 OR q.lease_owner IS DISTINCT FROM p_worker
                      OR g.status NOT IN ('PENDING', 'PROCESSING') THEN 'QA409'
                 WHEN i.url IS NULL OR i.url = '' OR octet_length(i.url) > 2048 THEN 'QA400' END AS sqlstate,
            CASE WHEN g.id IS NULL THEN format('Generation %s not found.', i.id)
                 WHEN g.status = 'CANCELLED' THEN NULL
                 WHEN i.nth > 1 THEN format('Generation %s is listed twice.', i.id)
-                WHEN g.lease_owner IS DISTINCT FROM p_worker OR g.status NOT IN ('PENDING', 'PROCESSING') THEN
+                WHEN q.lease_owner IS DISTINCT FROM p_worker OR g.status NOT IN ('PENDING', 'PROCESSING') THEN
                   format('Worker %s does not hold the lease on generation %s (%s).', p_worker, i.id, g.status)
                 WHEN i.url IS NULL OR i.url = '' OR octet_length(i.url) > 2048 THEN
                   'A completed job needs a result URL of at most 2048 bytes.' END AS message,
            g.status = 'CANCELLED' AS cancelled
       FROM items i LEFT JOIN internal.generations g ON g.id = i.id
+                   LEFT JOIN internal.job_queue q ON q.generation_id = i.id
   )
   SELECT jsonb_agg(to_jsonb(j) ORDER BY j.ord),
          array_agg(j.id ORDER BY j.id) FILTER (WHERE j.sqlstate IS NULL AND NOT j.cancelled)

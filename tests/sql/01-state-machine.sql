@@ -63,7 +63,8 @@ SELECT throws_ok(format($$INSERT INTO internal.generations (id, account_id, test
 SELECT tests.generation_in_state(:'acc', 'PENDING') AS pend \gset
 SELECT throws_ok(format('UPDATE internal.generations SET credit_cost = 0 + 5 WHERE id = %L', :'pend'),
                  'QA409', NULL, 'the price of a generation never changes');
-SELECT is((SELECT lease_owner FROM internal.generations WHERE id = :'done'), NULL, 'terminal rows hold no lease');
+SELECT is((SELECT count(*) FROM internal.job_queue WHERE generation_id = :'done'), 0::bigint,
+          'terminal rows leave the scheduler''s queue');
 
 SELECT * FROM finish();
 ROLLBACK;

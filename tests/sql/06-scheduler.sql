@@ -29,7 +29,7 @@ SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_cl
 SELECT is(internal.jobs_claim('w3', 10, 60, :t1), '[]'::jsonb, 'nothing left for w3');
 SELECT is(internal.jobs_claim('w3', 10, 60, :t1::timestamptz + interval '59 seconds'), '[]'::jsonb,
           'leases still held 59 s later');
-SELECT results_eq(format($$SELECT lease_owner, lease_until FROM internal.generations WHERE id = %L$$, :'j1'),
+SELECT results_eq(format($$SELECT lease_owner, lease_until FROM internal.job_queue WHERE generation_id = %L$$, :'j1'),
                   format($$VALUES ('w1'::text, %L::timestamptz + interval '60 seconds')$$, :t1),
                   'the lease is the worker and now + lease seconds');
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((:'c1'::jsonb)->0) k),
@@ -66,7 +66,8 @@ SELECT throws_ok(format($$SELECT internal.job_submitting(%L, 'w3', %L)$$, :'j1',
 SELECT internal.job_submitted(:'j1', 'w3', 'up-1', :t2) AS s \gset
 SELECT is((:'s'::jsonb)->>'status', 'PROCESSING', 'job_submitted: PROCESSING');
 SELECT is((:'s'::jsonb)->>'startedAt', '2030-01-01T00:01:11Z', 'startedAt set');
-SELECT results_eq(format($$SELECT upstream_task_id, lease_owner, next_run_at FROM internal.generations WHERE id = %L$$, :'j1'),
+SELECT results_eq(format($$SELECT g.upstream_task_id, q.lease_owner, q.next_run_at FROM internal.generations g
+                           JOIN internal.job_queue q ON q.generation_id = g.id WHERE g.id = %L$$, :'j1'),
                   format($$VALUES ('up-1'::text, NULL::text, %L::timestamptz + interval '1 second')$$, :t2),
                   'task id stored, lease released, next poll after the provider interval');
 SELECT is((:'s'::jsonb)->'attempts', '[{"provider":"elevenlabs","model":"eleven_multilingual_v2","status":"PROCESSING","startedAt":"2030-01-01T00:01:11Z","finishedAt":null,"error":null}]'::jsonb,
@@ -79,7 +80,7 @@ SELECT is(internal.jobs_claim('w4', 10, 60, :t2), '[]'::jsonb, 'not due before i
 SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w4', 10, 60, :t3)) e
             WHERE e->>'id' = :'j1'), ARRAY[:'j1'], 'due again after the poll interval');
 SELECT is(internal.job_progress(:'j1', 'w4', 40, 5, :t3)->>'progress', '40', 'progress 40');
-SELECT is((SELECT next_run_at FROM internal.generations WHERE id = :'j1'), :t3::timestamptz + interval '5 seconds',
+SELECT is((SELECT next_run_at FROM internal.job_queue WHERE generation_id = :'j1'), :t3::timestamptz + interval '5 seconds',
           'next poll as the scheduler asked');
 SELECT throws_ok(format($$SELECT internal.job_progress(%L, 'w4', 50, 5, %L)$$, :'j1', :t3), 'QA409', NULL,
                  'the lease was released by job_progress');
@@ -123,8 +124,9 @@ SELECT is(internal.job_submitted(:'j3', 'w5', 'found-upstream', :t4)->>'status',
 SELECT throws_ok($$SELECT api.jobs_claim('', 10, 60)$$, 'QA400', NULL, 'an empty worker id: QA400');
 -- The claims order by (due time, id); jobs created in one statement share
 -- their due time, so an index on the due time alone made a claim read and
--- sort all of them (migration 000024).
-SELECT has_index('internal', 'generations', 'generations_due_order_idx', ARRAY['next_run_at', 'id'],
+-- sort all of them (migration 000024). The queue is its own narrow table
+-- (migration 000029).
+SELECT has_index('internal', 'job_queue', 'job_queue_due_idx', ARRAY['next_run_at', 'generation_id'],
                  'the job queue index is in the claim''s order');
 SELECT has_index('internal', 'webhook_deliveries', 'webhook_deliveries_due_order_idx', ARRAY['next_attempt_at', 'id'],
                  'the webhook queue index is in the claim''s order');

@@ -29,8 +29,9 @@ SELECT tests.lease(:'g', 'w1', :t0);
 SELECT internal.job_submitting(:'g', 'w1', :t0) IS NOT NULL AS ignored \gset
 SELECT internal.job_fail(:'g', 'w1', 'GENERATION_FAILED', 'Service Unavailable', '503', 'UPSTREAM', :t0) AS f \gset
 SELECT is((:'f'::jsonb)->'fallback', '{"from":"veo","to":"kling"}', 'an upstream failure falls back to the next best');
-SELECT results_eq(format($$SELECT status, provider, awaiting_submit, lease_owner, next_run_at = %L::timestamptz
-                            FROM internal.generations WHERE id = %L$$, :t0, :'g'),
+SELECT results_eq(format($$SELECT g.status, g.provider, g.awaiting_submit, q.lease_owner, q.next_run_at = %L::timestamptz
+                            FROM internal.generations g JOIN internal.job_queue q ON q.generation_id = g.id
+                           WHERE g.id = %L$$, :t0, :'g'),
                   $$VALUES ('PENDING'::text, 'kling'::text, true, NULL::text, true)$$,
                   'the job stays PENDING on kling, awaiting submit, released, due at once');
 SELECT results_eq(format($$SELECT attempt_no, provider, status, error_code, upstream_status, finished_at IS NOT NULL
@@ -158,8 +159,9 @@ SELECT (internal.generation_create(:'acc', false, '{"type":"VIDEO","provider":"l
 SELECT tests.lease(:'g6', 'w1', :t2);
 SELECT internal.job_submitting(:'g6', 'w1', :t2) IS NOT NULL AS ignored \gset
 SELECT internal.job_defer(:'g6', 'w1', 30, '429', 'Too many requests', :t2) IS NOT NULL AS ignored \gset
-SELECT results_eq(format($$SELECT status, awaiting_submit, lease_owner, next_run_at - %L::timestamptz
-                            FROM internal.generations WHERE id = %L$$, :t2, :'g6'),
+SELECT results_eq(format($$SELECT g.status, g.awaiting_submit, q.lease_owner, q.next_run_at - %L::timestamptz
+                            FROM internal.generations g JOIN internal.job_queue q ON q.generation_id = g.id
+                           WHERE g.id = %L$$, :t2, :'g6'),
                   $$VALUES ('PENDING'::text, true, NULL::text, interval '30 seconds')$$,
                   'a deferred submit: still PENDING, released, due after the wait');
 SELECT results_eq(format($$SELECT status, error_code, upstream_status FROM internal.generation_attempts WHERE generation_id = %L$$, :'g6'),

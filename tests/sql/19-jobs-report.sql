@@ -15,7 +15,7 @@ SELECT n, (internal.generation_create(:'acc', true, jsonb_build_object('type', '
   FROM generate_series(1, 6) n;
 SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)), 6, 'six claimed');
 SELECT internal.generation_cancel(:'acc', true, (SELECT id FROM j WHERE n = 5), :t0) IS NOT NULL AS ignored \gset
-UPDATE internal.generations SET lease_owner = 'other' WHERE id = (SELECT id FROM j WHERE n = 4);
+UPDATE internal.job_queue SET lease_owner = 'other' WHERE generation_id = (SELECT id FROM j WHERE n = 4);
 
 SELECT internal.jobs_report('w', jsonb_build_array(
   jsonb_build_object('id', (SELECT id FROM j WHERE n = 1), 'kind', 'complete', 'url', 'https://m.example/1.wav',

@@ -6,11 +6,12 @@
 -- generation whose reservation was released, a live generation past its
 -- provider's time limit, a finished generation whose webhook delivery
 -- vanished or was never attempted, two open upstream attempts, two attempts
--- on one upstream task. Rolled back.
+-- on one upstream task, a queue out of step with the generations. Rolled
+-- back.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 -- Older rows of the throwaway database are not ours: compare our subjects only.
 CREATE TEMP TABLE ours (subject text PRIMARY KEY);
@@ -104,6 +105,16 @@ SELECT results_eq($$SELECT kind, subject FROM pg_temp.found() WHERE kind = 'doub
                   format($$VALUES ('double_submission', '%s'), ('double_submission', '%s')$$,
                          least(:'g_done', :'g_proc'), greatest(:'g_done', :'g_proc')),
                   'two open attempts, and two attempts on one upstream task, are named');
+
+-- 7. A live generation the scheduler cannot see, and a finished one it still
+-- would claim (the guard trigger keeps the queue in step; a hand-made change
+-- can break it).
+DELETE FROM internal.job_queue WHERE generation_id = :'g_pending';
+INSERT INTO internal.job_queue (generation_id, next_run_at) VALUES (:'g_done', now());
+SELECT results_eq($$SELECT kind, subject FROM pg_temp.found() WHERE kind = 'queue_mismatch'$$,
+                  format($$VALUES ('queue_mismatch', '%s'), ('queue_mismatch', '%s')$$,
+                         least(:'g_pending', :'g_done'), greatest(:'g_pending', :'g_done')),
+                  'a live generation missing from the queue, and a finished one in it, are named');
 
 SELECT * FROM finish();
 ROLLBACK;

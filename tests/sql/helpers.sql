@@ -40,9 +40,9 @@ CREATE OR REPLACE FUNCTION tests.lease(p_id text, p_worker text, p_now timestamp
 RETURNS void LANGUAGE plpgsql
 AS $$
 BEGIN
-  UPDATE internal.generations
+  UPDATE internal.job_queue
      SET lease_owner = p_worker, lease_until = p_now + interval '60 seconds'
-   WHERE id = p_id;
+   WHERE generation_id = p_id;
 END
 $$;
 
