@@ -16,24 +16,31 @@ SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
+  v_ids text[];
   v_out jsonb;
 BEGIN
   PERFORM internal.claim_check(p_worker, p_lease_seconds);
 
-  WITH due AS (
-    SELECT q.generation_id
-      FROM internal.job_queue q
-     WHERE q.next_run_at <= p_now
-       AND (q.lease_until IS NULL OR q.lease_until <= p_now)
-     ORDER BY q.next_run_at, q.generation_id
-     LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
-       FOR UPDATE SKIP LOCKED
-  ), leased AS (
+  -- The due jobs' ids first, then the lease by id: in one statement the
+  -- generic plan (the limit unknown) joined them to a sequential scan of the
+  -- whole queue.
+  SELECT array_agg(d.generation_id) INTO v_ids
+    FROM (SELECT q.generation_id
+            FROM internal.job_queue q
+           WHERE q.next_run_at <= p_now
+             AND (q.lease_until IS NULL OR q.lease_until <= p_now)
+           ORDER BY q.next_run_at, q.generation_id
+           LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
+             FOR UPDATE SKIP LOCKED) d;
+  IF v_ids IS NULL THEN
+    RETURN '[]'::jsonb;
+  END IF;
+
+  WITH leased AS (
     UPDATE internal.job_queue q
        SET lease_owner = p_worker,
            lease_until = p_now + make_interval(secs => p_lease_seconds)
-      FROM due
-     WHERE q.generation_id = due.generation_id
+     WHERE q.generation_id = ANY (v_ids)
     RETURNING q.generation_id, q.next_run_at
   ), claimed AS (
     SELECT g, l.next_run_at
