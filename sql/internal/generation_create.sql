@@ -2,8 +2,9 @@
 -- one path by which work enters the system (generate and videoCreate).
 -- Parses and validates the input, routes it (named provider or auto-select),
 -- reserves its price from the wallet of the key's mode, inserts the PENDING
--- generation and its row in the scheduler's queue, due now, and wakes the schedulers (NOTIFY doitong_jobs, payload = id;
--- delivered at commit). All or nothing: QA400/QA402/QA503 leave no trace.
+-- generation and its row in the scheduler's queue, due now, and wakes the
+-- schedulers (NOTIFY doitong_jobs, payload = id; delivered at commit). All
+-- or nothing: QA400/QA402/QA503 leave no trace.
 CREATE OR REPLACE FUNCTION internal.generation_create(p_account text, p_test boolean,
                                                       p_input jsonb, p_now timestamptz)
 RETURNS internal.generations

@@ -11,7 +11,7 @@
 -- nothing changes), or {"id", "ok": false, "error": {"sqlstate",
 -- "message"}}: QA400 no or too long a url, QA404 unknown id, QA409 lease
 -- not held (or already finished). Before anything is written it locks the
--- items' generations by id, then their queue rows; their wallets, by
+-- items' generations and queue rows (internal.jobs_lock); their wallets, by
 -- (account, mode), only before the ledger step, its last, so they are held
 -- for the shortest time: the order of internal.jobs_report and
 -- internal.generation_cancel.
@@ -26,13 +26,8 @@ DECLARE
   v_ok     text[];
   v_closed text[];
 BEGIN
-  -- Lock the jobs, then their queue rows (id order), then judge each item.
-  PERFORM 1 FROM internal.generations g
-   WHERE g.id IN (SELECT e->>'id' FROM jsonb_array_elements(p_items) e)
-   ORDER BY g.id FOR UPDATE;
-  PERFORM 1 FROM internal.job_queue q
-   WHERE q.generation_id IN (SELECT e->>'id' FROM jsonb_array_elements(p_items) e)
-   ORDER BY q.generation_id FOR UPDATE;
+  -- Lock the jobs and their queue rows, then judge each item.
+  PERFORM internal.jobs_lock(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(p_items) e));
   WITH items AS (
     SELECT x.ord, x.e->>'id' AS id, x.e->>'url' AS url, x.e->'metadata' AS meta,
            row_number() OVER (PARTITION BY x.e->>'id' ORDER BY x.ord) AS nth

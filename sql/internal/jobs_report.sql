@@ -21,9 +21,8 @@
 -- (internal.jobs_complete), after the others; should that group fail as a
 -- whole, each is retried alone.
 -- Before any element, locks in the order every writer takes them: the
--- batch's generations by id, their queue rows (so no claim takes a job over
--- meanwhile), then (when a "fail" element may post to them) their wallets by
--- (account, mode). Two
+-- batch's generations and queue rows (internal.jobs_lock), then (when a
+-- "fail" element may post to them) their wallets by (account, mode). Two
 -- schedulers settling jobs of the same accounts would otherwise take the
 -- wallet locks in different orders (elements post one by one) and deadlock;
 -- and a user's cancel locks the generation, then settles its wallet
@@ -49,8 +48,7 @@ BEGIN
     PERFORM internal.raise_invalid(internal.problem('outcomes must be a JSON array of at most 1000 elements.', 'outcomes'));
   END IF;
   v_ids := ARRAY(SELECT e->>'id' FROM jsonb_array_elements(p_outcomes) e);
-  PERFORM 1 FROM internal.generations g WHERE g.id = ANY (v_ids) ORDER BY g.id FOR UPDATE;
-  PERFORM 1 FROM internal.job_queue q WHERE q.generation_id = ANY (v_ids) ORDER BY q.generation_id FOR UPDATE;
+  PERFORM internal.jobs_lock(v_ids);
   -- Only "fail" elements post to wallets one by one (a release, or a
   -- fallback's); when there are none, jobs_complete locks the wallets itself
   -- as its last step, so two schedulers' batches of the same accounts
