@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -128,8 +129,10 @@ static char *slurp(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
-/* Runs a statement; false with "what: error" in err. */
-static bool exec_ok(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen)
+/* Runs a statement; false with "what: error" in err, and the error's
+ * SQLSTATE in state (when state is not NULL; "" when there is none). */
+static bool exec_state(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen,
+		       char state[6])
 {
 	PGresult *res = PQexec(conn, sql);
 	ExecStatusType st = PQresultStatus(res);
@@ -140,9 +143,18 @@ static bool exec_ok(PGconn *conn, const char *sql, const char *what, char *err, 
 		size_t n = strlen(err);
 		while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
 			err[--n] = '\0';
+		if (state) {
+			const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+			snprintf(state, 6, "%s", code ? code : "");
+		}
 	}
 	PQclear(res);
 	return ok;
+}
+
+static bool exec_ok(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen)
+{
+	return exec_state(conn, sql, what, err, errlen, NULL);
 }
 
 static void rollback(PGconn *conn)
@@ -350,9 +362,13 @@ static int apply_migrations(PGconn *conn, const char *sql_dir, FILE *out, int *c
 	return rc;
 }
 
-/* Step 2: every function file and grants.sql in one transaction. */
+/* Step 2: every function file and grants.sql in one transaction. Returns 0,
+ * 1 on failure, or FUNCTIONS_DEADLOCK when PostgreSQL broke a deadlock by
+ * rolling this transaction back (the caller tries again). */
+enum { FUNCTIONS_DEADLOCK = 2 };
 static int apply_functions(PGconn *conn, const char *sql_dir, int *count)
 {
+	char state[6] = "";
 	static const char *const dirs[] = { "internal", "api", "admin" };
 	char err[2048];
 	*count = 0;
@@ -386,11 +402,13 @@ static int apply_functions(PGconn *conn, const char *sql_dir, int *count)
 			char path[8192];
 			snprintf(path, sizeof path, "%s/%s", dir, files.names[i]);
 			char *sql = slurp(path, err, sizeof err);
-			bool ok = sql && exec_ok(conn, sql, path, err, sizeof err);
+			bool ok = sql && exec_state(conn, sql, path, err, sizeof err, state);
 			free(sql);
 			if (!ok) {
 				names_free(&files);
 				rollback(conn);
+				if (strcmp(state, "40P01") == 0)
+					return FUNCTIONS_DEADLOCK;
 				fprintf(stderr, "doitong-admin: %s\n", err);
 				return 1;
 			}
@@ -433,8 +451,27 @@ int migrate_run(const struct config *cfg, bool status_only, FILE *out)
 	}
 	int migrations = 0, functions = 0;
 	rc = apply_migrations(conn, cfg->sql_dir, out, &migrations);
-	if (rc == 0)
+	/* A trigger file (CREATE OR REPLACE TRIGGER) locks its table, so on a
+	 * live database the transaction can deadlock with a scheduler's that
+	 * holds rows of one table and waits for another. PostgreSQL then rolls
+	 * one back; when it is ours, wait a moment and run the files again. */
+	for (int attempt = 1; rc == 0; attempt++) {
 		rc = apply_functions(conn, cfg->sql_dir, &functions);
+		if (rc != FUNCTIONS_DEADLOCK)
+			break;
+		if (attempt == 5) {
+			fprintf(stderr, "doitong-admin: the function files deadlocked %d times with "
+					"running transactions; stop the scheduler and run migrate again\n",
+				attempt);
+			rc = 1;
+			break;
+		}
+		fprintf(stderr, "doitong-admin: the function files deadlocked with a running "
+				"transaction; trying again\n");
+		rc = 0;
+		struct timespec pause = { 0, 200000000L * attempt };
+		nanosleep(&pause, NULL);
+	}
 	if (rc == 0) {
 		/* SQL cannot seal without the key (migration 000013): the secrets
 		 * still in plaintext are sealed here once a key is configured. */

@@ -12,7 +12,9 @@
 #     every generation past PENDING), all applied, a second migrate
 #     applies nothing;
 #  4. the current api on the upgraded data: the old PENDING job is claimed
-#     and completed through api.jobs_claim / api.jobs_report, and settles.
+#     and completed through api.jobs_claim / api.jobs_report, and settles;
+#  5. migrate beside a transaction that deadlocks with its function files is
+#     rolled back by PostgreSQL, runs them again, and succeeds.
 # Needs the git history (git archive); the database is dropped at exit.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -143,3 +145,39 @@ res=$(q "SELECT api.jobs_report('it-upgrade', jsonb_build_array(jsonb_build_obje
 assert_match "api.jobs_report completes an old job" '"ok": *true' "$res"
 assert_eq "the old job is COMPLETED" COMPLETED "$(q "SELECT status FROM internal.generations WHERE id = '$first'")"
 assert_eq "after completing: wallets equal their ledgers" t "$(q 'SELECT tests.ledger_consistent()')"
+
+# --- 5. migrate beside running transactions: a deadlock is retried ----------------------
+# The function files re-create triggers, which lock their tables in file
+# order (credit_ledger before generations). A transaction holding
+# generations that then asks for credit_ledger closes a cycle; PostgreSQL
+# rolls migrate's transaction back (the locker's deadlock_timeout is longer)
+# and migrate must run the files again once the locker commits.
+PGAPPNAME=it-locker timeout 60 psql "$DSN" -XAtq -v ON_ERROR_STOP=1 >"$IT_TMP/locker.out" 2>&1 <<'SQL' &
+SET deadlock_timeout = '10s';
+BEGIN;
+LOCK TABLE internal.generations IN ROW EXCLUSIVE MODE;
+DO $$
+BEGIN
+  FOR i IN 1..300 LOOP
+    PERFORM pg_stat_clear_snapshot();
+    EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity
+                       WHERE application_name = 'doitong-admin' AND wait_event_type = 'Lock');
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END $$;
+LOCK TABLE internal.credit_ledger IN ROW EXCLUSIVE MODE;
+SELECT pg_sleep(0.5);
+COMMIT;
+SQL
+locker=$!
+for ((i = 0; i < 100; i++)); do
+	[[ $(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	         WHERE a.application_name = 'it-locker' AND l.relation = 'internal.generations'::regclass") == 1 ]] && break
+	sleep 0.1
+done
+out=$(admin_with "$DOITONG_SRC_DIR/sql" migrate 2>&1) && rc=0 || rc=$?
+wait "$locker" && locker_rc=0 || locker_rc=$?
+assert_eq "migrate beside a transaction that deadlocks with it: exit 0" 0 "$rc"
+assert_match "... after PostgreSQL rolled it back once, it ran the files again" \
+	'deadlocked with a running transaction; trying again' "$out"
+assert_eq "the other transaction committed (not the victim)" 0 "$locker_rc"
