@@ -13,12 +13,15 @@ it_stack_up
 it_suite_account admin
 sql() { psql "$DOITONG_DSN" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"; }
 
-# stat KEY: one "key  value" line of `stats --since 10m`.
+# stat KEY: one "key  value" line of `stats --since "$since"`.
 stat() { awk -v k="$1" '$1 == k { print $2 }' <<<"$STATS"; }
 # local_row COLUMN: a column of the provider table's `local` row.
 local_row() { awk -v c="$1" '$1 == "local" { print $c }' <<<"$STATS"; }
 
-STATS=$(it_admin stats --since 10m) || it_abort "doitong-admin stats failed: $STATS"
+# A fixed start, not a sliding "10m": generations other suites made ten
+# minutes before would leave the window between the two reads.
+since=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
+STATS=$(it_admin stats --since "$since") || it_abort "doitong-admin stats failed: $STATS"
 before_total=$(stat generations.total) before_local=$(local_row 2) before_spent=$(stat credits.spent)
 before_hooks=$(stat webhooks.failed)
 
@@ -43,7 +46,7 @@ sql "UPDATE internal.webhook_deliveries SET status = 'FAILED', finished_at = now
       WHERE generation_id IN (${id_list%,}) AND status = 'PENDING'" >/dev/null
 spent=$(sql "SELECT sum(credit_cost) FROM internal.generations WHERE id IN (${id_list%,}) AND status = 'COMPLETED'")
 
-STATS=$(it_admin stats --since 10m) || it_abort "doitong-admin stats failed: $STATS"
+STATS=$(it_admin stats --since "$since") || it_abort "doitong-admin stats failed: $STATS"
 assert_match "stats: names its period" '^From [0-9-]+T[0-9:]+Z to [0-9-]+T[0-9:]+Z' "$STATS"
 assert_eq "stats: generations.total counts this suite's two" 2 $(($(stat generations.total) - before_total))
 assert_eq "stats: the provider table's local row counts them" 2 $(($(local_row 2) - ${before_local:-0}))
