@@ -14,7 +14,9 @@
 --                             finished within 30 days are checked for a row.
 --   queue_mismatch            a live generation missing from the scheduler's
 --                             queue (no scheduler would ever run it), or a
---                             finished one still in it
+--                             finished one still in it; the same for a
+--                             PENDING webhook delivery and the webhook queue
+--                             (subject: its webhook-id)
 --   double_submission         a generation with more than one upstream attempt
 --                             open or accepted at once (a fallback only opens a
 --                             new attempt after the previous one FAILED), or
@@ -73,19 +75,26 @@ AS $$
     LEFT JOIN internal.job_queue q ON q.generation_id = g.id
    WHERE (g.status IN ('PENDING', 'PROCESSING')) = (q.generation_id IS NULL)
   UNION ALL
+  SELECT 'queue_mismatch', d.msg_id,
+         format('%s webhook delivery %s the webhook queue', d.status,
+                CASE WHEN q.delivery_id IS NULL THEN 'missing from' ELSE 'still in' END)
+    FROM internal.webhook_deliveries d
+    LEFT JOIN internal.webhook_queue q ON q.delivery_id = d.id
+   WHERE (d.status = 'PENDING') = (q.delivery_id IS NULL)
+  UNION ALL
   SELECT 'webhook_never_attempted', g.id,
          CASE WHEN d.id IS NULL
               THEN format('%s at %s with webhookUrl %s, but no delivery was queued', g.status,
                           internal.iso_time(g.completed_at), g.webhook_url)
               ELSE format('delivery %s due since %s was never attempted', d.msg_id,
-                          internal.iso_time(d.next_attempt_at)) END
+                          internal.iso_time(d.created_at)) END
     FROM internal.generations g
     LEFT JOIN internal.webhook_deliveries d
       ON d.generation_id = g.id AND d.event = 'generation.' || lower(g.status)
    WHERE g.status IN ('COMPLETED', 'FAILED', 'CANCELLED')
      AND g.webhook_url IS NOT NULL
      AND ((d.id IS NULL AND coalesce(g.completed_at, g.created_at) > p_now - interval '30 days')
-          OR (d.status = 'PENDING' AND d.attempts = 0 AND d.next_attempt_at < p_now - interval '10 minutes'))
+          OR (d.status = 'PENDING' AND d.attempts = 0 AND d.created_at < p_now - interval '10 minutes'))
   UNION ALL
   SELECT 'double_submission', a.generation_id,
          format('%s upstream attempts open or accepted at once (%s)', count(*),

@@ -16,8 +16,9 @@ $$;
 -- webhook. The body is fixed here, once: {"type", "timestamp" (when the
 -- generation ended), "data": the generation as the API shows it}; every
 -- attempt sends and signs these exact bytes under the same webhook-id. The
--- first attempt is due at once. A second call for the same event does
--- nothing (one delivery per generation end).
+-- first attempt is due at once (internal.webhook_queue_sync queues it). A
+-- second call for the same event does nothing (one delivery per generation
+-- end).
 CREATE OR REPLACE FUNCTION internal.webhooks_enqueue(p_ids text[], p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
@@ -25,12 +26,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   INSERT INTO internal.webhook_deliveries
-    (msg_id, account_id, generation_id, event, url, body, next_attempt_at, created_at)
+    (msg_id, account_id, generation_id, event, url, body, created_at)
   SELECT internal.webhook_msg_id(), g.account_id, g.id, 'generation.' || lower(g.status), g.webhook_url,
          jsonb_build_object('type', 'generation.' || lower(g.status),
                             'timestamp', internal.iso_time(coalesce(g.completed_at, p_now)),
                             'data', internal.generation_json(g))::text,
-         p_now, p_now
+         p_now
     FROM internal.generations g
    WHERE g.id = ANY (p_ids)
      AND g.webhook_url IS NOT NULL

@@ -5,7 +5,7 @@
 -- a delivery the worker claimed but did not attempt (its lease is dropped, no
 -- attempt counted); elements for deliveries the worker no longer leases are
 -- skipped (another worker took them over).
--- Each attempt is recorded; a 2xx delivers; 410 Gone stops at once (the
+-- Each attempt is recorded (internal.webhook_attempts); a 2xx delivers; 410 Gone stops at once (the
 -- receiver asked for no more); anything else retries after
 -- internal.webhook_retry_delay (p_schedule, NULL = SPEC §9's) or, when the
 -- schedule is used up, FAILED. Returns {"delivered", "retrying", "failed",
@@ -25,7 +25,7 @@ BEGIN
     PERFORM internal.raise_invalid(internal.problem('results must be a JSON array.', 'results'));
   END IF;
   -- Set-based: one statement for the whole batch (an id listed twice counts
-  -- once). `o` is read three times, so PostgreSQL materializes it and each
+  -- once). `o` is read four times, so PostgreSQL materializes it and each
   -- row's jittered delay is drawn once; the data-modifying CTEs always run.
   WITH r AS (
     SELECT DISTINCT ON ((e->>'id')::bigint)
@@ -39,10 +39,11 @@ BEGIN
      ORDER BY (e->>'id')::bigint
   ), j AS (
     SELECT r.*, d.attempts
-      FROM r JOIN internal.webhook_deliveries d ON d.id = r.id
-     WHERE d.status = 'PENDING' AND d.lease_owner = p_worker
-     ORDER BY d.id
-       FOR UPDATE OF d
+      FROM r JOIN internal.webhook_queue q ON q.delivery_id = r.id
+             JOIN internal.webhook_deliveries d ON d.id = r.id
+     WHERE q.lease_owner = p_worker AND d.status = 'PENDING'
+     ORDER BY r.id
+       FOR UPDATE OF q, d
   ), o AS (
     SELECT j.*, x.delay,
            CASE WHEN j.release THEN 'released'
@@ -66,15 +67,22 @@ BEGIN
        SET attempts = d.attempts + CASE WHEN o.outcome = 'released' THEN 0 ELSE 1 END,
            status = CASE o.outcome WHEN 'delivered' THEN 'DELIVERED' WHEN 'failed' THEN 'FAILED'
                                    ELSE 'PENDING' END,
-           next_attempt_at = CASE WHEN o.outcome = 'retrying' THEN p_now + make_interval(secs => o.delay)
-                                  ELSE d.next_attempt_at END,
            finished_at = CASE WHEN o.outcome IN ('delivered', 'failed') THEN p_now END,
            last_http_status = CASE WHEN o.outcome = 'released' THEN d.last_http_status ELSE o.http_status END,
-           last_error = CASE WHEN o.outcome = 'released' THEN d.last_error ELSE o.failure END,
+           last_error = CASE WHEN o.outcome = 'released' THEN d.last_error ELSE o.failure END
+      FROM o
+     WHERE d.id = o.id
+    RETURNING 1
+  ), requeued AS (
+    -- A delivery that stays PENDING keeps its queue row, unleased; the
+    -- others' rows go with their status (internal.webhook_queue_sync).
+    UPDATE internal.webhook_queue q
+       SET next_attempt_at = CASE WHEN o.outcome = 'retrying' THEN p_now + make_interval(secs => o.delay)
+                                  ELSE q.next_attempt_at END,
            lease_owner = NULL,
            lease_until = NULL
       FROM o
-     WHERE d.id = o.id
+     WHERE q.delivery_id = o.id AND o.outcome IN ('retrying', 'released')
     RETURNING 1
   )
   SELECT jsonb_build_object(

@@ -125,10 +125,10 @@ SELECT throws_ok($$SELECT api.jobs_claim('', 10, 60)$$, 'QA400', NULL, 'an empty
 -- The claims order by (due time, id); jobs created in one statement share
 -- their due time, so an index on the due time alone made a claim read and
 -- sort all of them (migration 000024). The queue is its own narrow table
--- (migration 000029).
+-- (migration 000029), and so is the webhook sender's (migration 000030).
 SELECT has_index('internal', 'job_queue', 'job_queue_due_idx', ARRAY['next_run_at', 'generation_id'],
                  'the job queue index is in the claim''s order');
-SELECT has_index('internal', 'webhook_deliveries', 'webhook_deliveries_due_order_idx', ARRAY['next_attempt_at', 'id'],
+SELECT has_index('internal', 'webhook_queue', 'webhook_queue_due_idx', ARRAY['next_attempt_at', 'delivery_id'],
                  'the webhook queue index is in the claim''s order');
 -- The purge finds finished deliveries by their age without reading the
 -- whole table (migration 000025).

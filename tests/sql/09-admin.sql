@@ -79,8 +79,8 @@ SELECT admin.stats('1h') AS s0 \gset
 SELECT account_id AS sacc FROM tests.make_account('PRO', 1000) \gset
 SELECT tests.generation_in_state(:'sacc', 'COMPLETED'), tests.generation_in_state(:'sacc', 'COMPLETED'),
        tests.generation_in_state(:'sacc', 'FAILED'), tests.generation_in_state(:'sacc', 'PENDING');
-INSERT INTO internal.webhook_deliveries (msg_id, account_id, generation_id, event, url, body, status, next_attempt_at, created_at)
-SELECT internal.webhook_msg_id(), :'sacc', g.id, 'generation.failed', 'https://hooks.example/x', '{}', 'FAILED', now(), now()
+INSERT INTO internal.webhook_deliveries (msg_id, account_id, generation_id, event, url, body, status, created_at)
+SELECT internal.webhook_msg_id(), :'sacc', g.id, 'generation.failed', 'https://hooks.example/x', '{}', 'FAILED', now()
   FROM internal.generations g WHERE g.account_id = :'sacc' AND g.status = 'FAILED';
 INSERT INTO internal.webhook_attempts (delivery_id, attempt_no, worker, finished_at, http_status)
 SELECT d.id, n, 'tests', now(), 500 FROM internal.webhook_deliveries d, generate_series(1, 3) n WHERE d.account_id = :'sacc';

@@ -32,8 +32,8 @@ SELECT tests.generation_in_state(:'acc', 'FAILED') AS g2 \gset
 SELECT tests.generation_in_state(:'acc', 'FAILED') AS g3 \gset
 UPDATE internal.providers SET failure_streak = 4, breaker_open_until = now() + interval '1 minute' WHERE id = 'kling';
 UPDATE internal.providers SET failure_streak = 2, breaker_open_until = now() - interval '1 minute' WHERE id = 'luma';
-INSERT INTO internal.webhook_deliveries (msg_id, account_id, generation_id, event, url, body, status, next_attempt_at, created_at)
-VALUES ('msg_00000000000000000000000001', :'acc', :'g2', 'generation.failed', 'https://hooks.example/x', '{}', 'FAILED', now(), now());
+INSERT INTO internal.webhook_deliveries (msg_id, account_id, generation_id, event, url, body, status, created_at)
+VALUES ('msg_00000000000000000000000001', :'acc', :'g2', 'generation.failed', 'https://hooks.example/x', '{}', 'FAILED', now());
 INSERT INTO internal.webhook_attempts (delivery_id, attempt_no, worker, finished_at, http_status, error)
 SELECT id, n, 'tests', now(), s, CASE WHEN s IS NULL THEN 'timeout' END
   FROM internal.webhook_deliveries, (VALUES (1, 500), (2, NULL::integer), (3, 204), (4, 410)) AS a(n, s)
