@@ -9,7 +9,7 @@
 -- lease of the queue rows; the generations are read, not locked.
 CREATE OR REPLACE FUNCTION internal.jobs_claim(p_worker text, p_limit integer,
                                                p_lease_seconds integer, p_now timestamptz)
-RETURNS jsonb
+RETURNS json
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 -- Generic plans: sql/README.md "Scheduler batches: generic plans".
@@ -17,7 +17,7 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
   v_ids text[];
-  v_out jsonb;
+  v_out json;
 BEGIN
   PERFORM internal.claim_check(p_worker, p_lease_seconds);
 
@@ -33,7 +33,7 @@ BEGIN
            LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
              FOR UPDATE SKIP LOCKED) d;
   IF v_ids IS NULL THEN
-    RETURN '[]'::jsonb;
+    RETURN '[]'::json;
   END IF;
 
   WITH leased AS (
@@ -52,8 +52,8 @@ BEGIN
       FROM internal.providers p
      WHERE p.id IN (SELECT (c.g).provider FROM claimed c)
   )
-  SELECT coalesce(jsonb_agg(internal.job_json(c.g, v.provider, a.n, a.in_flight, a.open_start, v.defaults)
-                            ORDER BY c.next_run_at, (c.g).id), '[]'::jsonb)
+  SELECT coalesce(json_agg(internal.job_json(c.g, v.provider, a.n, a.in_flight, a.open_start, v.defaults)
+                           ORDER BY c.next_run_at, (c.g).id), '[]'::json)
     INTO v_out
     FROM claimed c
     JOIN prov v ON (v.provider).id = (c.g).provider

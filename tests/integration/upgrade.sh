@@ -131,7 +131,7 @@ assert_eq "schema_migrations holds each version once" "$total/$total" \
 # every old PENDING job, and nothing but old PENDING or PROCESSING ones.
 pending=$(q "SELECT string_agg(id, ' ' ORDER BY id) FROM public.it_gen WHERE status = 'PENDING'")
 q "CREATE TABLE public.it_claimed AS
-     SELECT j->>'id' AS id FROM jsonb_array_elements(api.jobs_claim('it-upgrade', 100, 60)) j" >/dev/null
+     SELECT j->>'id' AS id FROM jsonb_array_elements(api.jobs_claim('it-upgrade', 100, 60)::jsonb) j" >/dev/null
 claimed=$(q "SELECT string_agg(c.id, ' ' ORDER BY c.id) FROM public.it_claimed c
               JOIN public.it_gen g USING (id) WHERE g.status = 'PENDING'")
 assert_eq "api.jobs_claim takes the old PENDING jobs" "$pending" "$claimed"

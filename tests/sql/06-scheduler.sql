@@ -21,13 +21,13 @@ SELECT (internal.generation_create(:'acc', false, '{"type":"AUDIO","provider":"e
 \set t1 '''2030-01-01 00:00:10+00'''
 
 -- ------------------------------------------------------------ leases
-SELECT internal.jobs_claim('w1', 2, 60, :t1) AS c1 \gset
+SELECT internal.jobs_claim('w1', 2, 60, :t1)::jsonb AS c1 \gset
 SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(:'c1'::jsonb) e), ARRAY[:'j1', :'j2'],
           'w1 claims the two most overdue jobs');
-SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w2', 10, 60, :t1)) e), ARRAY[:'j3'],
+SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w2', 10, 60, :t1)::jsonb) e), ARRAY[:'j3'],
           'w2 gets only the job w1 did not take');
-SELECT is(internal.jobs_claim('w3', 10, 60, :t1), '[]'::jsonb, 'nothing left for w3');
-SELECT is(internal.jobs_claim('w3', 10, 60, :t1::timestamptz + interval '59 seconds'), '[]'::jsonb,
+SELECT is(internal.jobs_claim('w3', 10, 60, :t1)::jsonb, '[]'::jsonb, 'nothing left for w3');
+SELECT is(internal.jobs_claim('w3', 10, 60, :t1::timestamptz + interval '59 seconds')::jsonb, '[]'::jsonb,
           'leases still held 59 s later');
 SELECT results_eq(format($$SELECT lease_owner, lease_until FROM internal.job_queue WHERE generation_id = %L$$, :'j1'),
                   format($$VALUES ('w1'::text, %L::timestamptz + interval '60 seconds')$$, :t1),
@@ -49,7 +49,7 @@ SELECT is(((:'c1'::jsonb)->0) - 'accountId' - 'id' - 'createdAt',
           'claim element content (effectiveOptions = the defaults merged)');
 
 \set t2 '''2030-01-01 00:01:11+00'''
-SELECT is((SELECT array_agg(e->>'id' ORDER BY e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w3', 10, 60, :t2)) e),
+SELECT is((SELECT array_agg(e->>'id' ORDER BY e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w3', 10, 60, :t2)::jsonb) e),
           (SELECT array_agg(x ORDER BY x) FROM unnest(ARRAY[:'j1', :'j2', :'j3']) x),
           'expired leases are taken over');
 SELECT throws_ok(format($$SELECT internal.job_submitted(%L, 'w1', 'task', %L)$$, :'j1', :t2), 'QA409', NULL,
@@ -74,10 +74,10 @@ SELECT is((:'s'::jsonb)->'attempts', '[{"provider":"elevenlabs","model":"eleven_
           'the in-flight attempt is confirmed, not duplicated');
 SELECT throws_ok(format($$SELECT internal.job_submitted(%L, 'w3', 'up-2', %L)$$, :'j1', :t2), 'QA409', NULL,
                  'submitting twice: QA409 (lease released)');
-SELECT is(internal.jobs_claim('w4', 10, 60, :t2), '[]'::jsonb, 'not due before its next poll');
+SELECT is(internal.jobs_claim('w4', 10, 60, :t2)::jsonb, '[]'::jsonb, 'not due before its next poll');
 
 \set t3 '''2030-01-01 00:01:20+00'''
-SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w4', 10, 60, :t3)) e
+SELECT is((SELECT array_agg(e->>'id') FROM jsonb_array_elements(internal.jobs_claim('w4', 10, 60, :t3)::jsonb) e
             WHERE e->>'id' = :'j1'), ARRAY[:'j1'], 'due again after the poll interval');
 SELECT is(internal.job_progress(:'j1', 'w4', 40, 5, :t3)->>'progress', '40', 'progress 40');
 SELECT is((SELECT next_run_at FROM internal.job_queue WHERE generation_id = :'j1'), :t3::timestamptz + interval '5 seconds',
@@ -113,7 +113,7 @@ SELECT is((SELECT kind FROM internal.credit_ledger WHERE generation_id = :'j2' O
 -- ------------------------------------------------------------ in-flight submit survives a crash (j3, held by w3)
 SELECT internal.job_submitting(:'j3', 'w3', :t3) IS NOT NULL AS ignored \gset
 \set t4 '''2030-01-01 00:05:00+00'''
-SELECT is((SELECT e->'submitInFlight' FROM jsonb_array_elements(internal.jobs_claim('w5', 10, 60, :t4)) e WHERE e->>'id' = :'j3'),
+SELECT is((SELECT e->'submitInFlight' FROM jsonb_array_elements(internal.jobs_claim('w5', 10, 60, :t4)::jsonb) e WHERE e->>'id' = :'j3'),
           'true'::jsonb, 'the next claimer is told a submit was in flight');
 SELECT throws_ok(format($$SELECT internal.job_submitting(%L, 'w5', %L)$$, :'j3', :t4), 'QA409', NULL,
                  'and may not blindly submit again');

@@ -37,7 +37,7 @@ SET LOCAL ROLE doitong_api;
 SELECT is(current_user::text, 'doitong_api', 'now running as doitong_api');
 SELECT lives_ok(format($$SELECT api.generate(%L, '{"type":"AUDIO","provider":"local","input":{"text":"as the server"}}')$$, :'key'),
                 'doitong_api can generate');
-SELECT is(jsonb_typeof(api.jobs_claim('grants-test', 5, 30)), 'array', 'doitong_api can claim jobs');
+SELECT is(json_typeof(api.jobs_claim('grants-test', 5, 30)), 'array', 'doitong_api can claim jobs');
 SELECT throws_ok('SELECT * FROM internal.accounts', '42501', NULL, 'doitong_api cannot read internal.accounts');
 SELECT throws_ok('SELECT * FROM internal.credit_ledger', '42501', NULL, 'doitong_api cannot read the ledger');
 SELECT throws_ok('SELECT admin.stats()', '42501', NULL, 'doitong_api cannot execute admin functions');

@@ -45,7 +45,7 @@ SELECT is((SELECT count(*)::integer FROM internal.webhook_deliveries WHERE gener
           'no webhook: the job is not finished');
 
 -- kling accepts, then its task fails upstream while PROCESSING.
-SELECT is((SELECT e->>'awaitingSubmit' FROM jsonb_array_elements(internal.jobs_claim('w2', 10, 60, :t0)) e
+SELECT is((SELECT e->>'awaitingSubmit' FROM jsonb_array_elements(internal.jobs_claim('w2', 10, 60, :t0)::jsonb) e
             WHERE e->>'id' = :'g'), 'true', 'claimed again, to be submitted to kling');
 SELECT internal.job_submitting(:'g', 'w2', :t0) IS NOT NULL AS ignored \gset
 SELECT is(internal.job_submitted(:'g', 'w2', 'kt-1', :t0)->>'status', 'PROCESSING', 'kling accepts: PROCESSING');
@@ -175,7 +175,7 @@ SELECT internal.job_submit_unknown(:'g6', 'w1', 5, 'timeout', :t2) IS NOT NULL A
 SELECT results_eq(format($$SELECT status, finished_at IS NULL, upstream_status FROM internal.generation_attempts
                             WHERE generation_id = %L ORDER BY attempt_no DESC LIMIT 1$$, :'g6'),
                   $$VALUES ('PENDING'::text, true, 'timeout'::text)$$, 'the unknown submit stays in flight');
-SELECT is((SELECT e->>'submitInFlight' FROM jsonb_array_elements(internal.jobs_claim('w9', 100, 60, :t2::timestamptz + interval '5 seconds')) e
+SELECT is((SELECT e->>'submitInFlight' FROM jsonb_array_elements(internal.jobs_claim('w9', 100, 60, :t2::timestamptz + interval '5 seconds')::jsonb) e
             WHERE e->>'id' = :'g6'), 'true', 'the next claimer is told to reconcile');
 SELECT throws_ok(format($$SELECT internal.job_submitting(%L, 'w9', %L)$$, :'g6', :t2), 'QA409', NULL,
                  'and cannot start a second submit');

@@ -13,7 +13,7 @@ CREATE TEMP TABLE j AS
 SELECT n, (internal.generation_create(:'acc', true, jsonb_build_object('type', 'AUDIO', 'provider', 'local',
              'input', jsonb_build_object('text', 'batch ' || n)), :t0)).id AS id
   FROM generate_series(1, 6) n;
-SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)), 6, 'six claimed');
+SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)::jsonb), 6, 'six claimed');
 SELECT internal.generation_cancel(:'acc', true, (SELECT id FROM j WHERE n = 5), :t0) IS NOT NULL AS ignored \gset
 UPDATE internal.job_queue SET lease_owner = 'other' WHERE generation_id = (SELECT id FROM j WHERE n = 4);
 
@@ -49,7 +49,7 @@ CREATE TEMP TABLE k AS
 SELECT n, (internal.generation_create(:'acc', true, jsonb_build_object('type', 'AUDIO', 'provider', 'local',
              'input', jsonb_build_object('text', 'group ' || n)), :t0)).id AS id
   FROM generate_series(1, 3) n;
-SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)), 3, 'three more claimed');
+SELECT is(jsonb_array_length(internal.jobs_claim('w', 100, 60, :t0)::jsonb), 3, 'three more claimed');
 SELECT internal.ledger_post(:'acc', true, 'capture', -g.credit_cost, -g.credit_cost, g.id, 'settled early', :t0) IS NOT NULL AS ignored
   FROM internal.generations g WHERE g.id = (SELECT id FROM k WHERE n = 2) \gset
 SELECT internal.jobs_report('w', (SELECT jsonb_agg(jsonb_build_object('id', id, 'kind', 'complete',

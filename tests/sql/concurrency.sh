@@ -83,7 +83,7 @@ due=$(q -c "SELECT count(*) FROM internal.generations g JOIN internal.job_queue 
              WHERE g.status = 'PENDING' AND q.lease_owner IS NULL")
 start=$(date +%s%N)
 for w in 1 2 3 4 5; do
-  ( q -c "BEGIN" -c "SELECT e->>'id' FROM jsonb_array_elements(api.jobs_claim('race-w$w', 10, 300)) e" \
+  ( q -c "BEGIN" -c "SELECT e->>'id' FROM jsonb_array_elements(api.jobs_claim('race-w$w', 10, 300)::jsonb) e" \
       -c "SELECT pg_sleep(2)" -c "COMMIT" | grep '^gen_' >"$tmp/claim.$w" ) &
 done
 wait
@@ -241,7 +241,7 @@ check "a job being created keeps a scheduler from sleeping (api.scheduler_idle: 
 # must take its locks in that order too, or each waits for the other.
 read -r cacc < <(q -c "SELECT account_id FROM tests.make_account('PRO', 1000)")
 cgen=$(q -c "SELECT (internal.generation_create('$cacc', false, tests.local_generate()->'args'->'input', now() - interval '1 hour')).id")
-claimed=$(q -c "SELECT api.jobs_claim('cancel-w8', 1, 300)->0->>'id'")
+claimed=$(q -c "SELECT api.jobs_claim('cancel-w8', 1, 300)::jsonb->0->>'id'")
 check "the job to complete is claimed ($claimed)" test "$claimed" = "$cgen"
 # The cancel holds the generation's lock for a second before it settles.
 q -c "BEGIN" -c "SELECT 1 FROM internal.generations WHERE id = '$cgen' FOR UPDATE" -c "SELECT pg_sleep(1.5)" \

@@ -52,7 +52,7 @@ $$;
 CREATE OR REPLACE FUNCTION tests.claimed_job(p_id text, p_now timestamptz DEFAULT now())
 RETURNS jsonb LANGUAGE sql
 AS $$
-  SELECT e FROM jsonb_array_elements(internal.jobs_claim('tests', 1000, 60, p_now)) e WHERE e->>'id' = p_id
+  SELECT e FROM jsonb_array_elements(internal.jobs_claim('tests', 1000, 60, p_now)::jsonb) e WHERE e->>'id' = p_id
 $$;
 
 -- A new 'local' AUDIO generation of p_account (live mode) moved to p_status
