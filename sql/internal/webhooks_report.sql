@@ -5,10 +5,11 @@
 -- a delivery the worker claimed but did not attempt (its lease is dropped, no
 -- attempt counted); elements for deliveries the worker no longer leases are
 -- skipped (another worker took them over).
--- Each attempt is recorded (internal.webhook_attempts); a 2xx delivers; 410 Gone stops at once (the
--- receiver asked for no more); anything else retries after
--- internal.webhook_retry_delay (p_schedule, NULL = SPEC §9's) or, when the
--- schedule is used up, FAILED. Returns {"delivered", "retrying", "failed",
+-- Each attempt is recorded (internal.webhook_attempts); a 2xx delivers; 410
+-- Gone stops at once (the receiver asked for no more); anything else retries
+-- after internal.webhook_retry_delay (p_schedule, NULL = SPEC §9's) or, when
+-- the schedule is used up, FAILED. The lease and the due time are the queue
+-- row's (internal.webhook_queue). Returns {"delivered", "retrying", "failed",
 -- "released", "skipped"} counts.
 CREATE OR REPLACE FUNCTION internal.webhooks_report(p_worker text, p_results jsonb,
                                                     p_schedule integer[], p_now timestamptz)

@@ -11,7 +11,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 -- Older rows of the throwaway database are not ours: compare our subjects only.
 CREATE TEMP TABLE ours (subject text PRIMARY KEY);
@@ -115,6 +115,17 @@ SELECT results_eq($$SELECT kind, subject FROM pg_temp.found() WHERE kind = 'queu
                   format($$VALUES ('queue_mismatch', '%s'), ('queue_mismatch', '%s')$$,
                          least(:'g_pending', :'g_done'), greatest(:'g_pending', :'g_done')),
                   'a live generation missing from the queue, and a finished one in it, are named');
+-- The same for a PENDING webhook delivery and the webhook queue: named by
+-- its webhook-id.
+DELETE FROM internal.job_queue WHERE generation_id = :'g_done';
+INSERT INTO internal.job_queue (generation_id, next_run_at) VALUES (:'g_pending', now());
+SELECT msg_id AS hook_msg FROM internal.webhook_deliveries WHERE generation_id = :'g_hook' \gset
+INSERT INTO ours VALUES (:'hook_msg');
+DELETE FROM internal.webhook_queue q USING internal.webhook_deliveries d
+ WHERE q.delivery_id = d.id AND d.msg_id = :'hook_msg';
+SELECT results_eq($$SELECT kind, subject FROM pg_temp.found() WHERE kind = 'queue_mismatch'$$,
+                  format($$VALUES ('queue_mismatch', '%s')$$, :'hook_msg'),
+                  'a PENDING webhook delivery missing from the webhook queue is named');
 
 SELECT * FROM finish();
 ROLLBACK;
