@@ -53,8 +53,8 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((:'c'::jsonb)->
 SELECT is((:'c'::jsonb)->0->>'body', :'body1', 'the body is the stored bytes');
 SELECT is((:'c'::jsonb)->0->'secrets', (SELECT to_jsonb(ARRAY[webhook_secret]) FROM internal.accounts WHERE id = :'acc'),
           'signed with the account''s secret');
-SELECT is(jsonb_array_length(internal.webhooks_claim('w2', 10, 30, :t0)), 1, 'leased deliveries are not claimed twice');
-SELECT is(jsonb_array_length(internal.webhooks_claim('w3', 10, 30, :t0::timestamptz + interval '30 seconds')), 3,
+SELECT is(jsonb_array_length(internal.webhooks_claim('w2', 10, 30, :t0)::jsonb), 1, 'leased deliveries are not claimed twice');
+SELECT is(jsonb_array_length(internal.webhooks_claim('w3', 10, 30, :t0::timestamptz + interval '30 seconds')::jsonb), 3,
           'expired leases are taken over');
 
 -- ------------------------------------------------------------ report
@@ -98,7 +98,7 @@ SELECT is((SELECT count(*)::integer FROM internal.webhook_queue WHERE delivery_i
 SELECT internal.field_rotate_webhook_secret(internal.principal_of(:'key'), now()) IS NOT NULL AS ignored \gset
 SELECT (internal.generation_create(:'acc', false, :hook, now())).id AS g4 \gset
 SELECT internal.generation_cancel(:'acc', false, :'g4', now()) IS NOT NULL AS ignored \gset
-SELECT is((SELECT jsonb_array_length(e->'secrets') FROM jsonb_array_elements(internal.webhooks_claim('w5', 10, 30, now())) e
+SELECT is((SELECT jsonb_array_length(e->'secrets') FROM jsonb_array_elements(internal.webhooks_claim('w5', 10, 30, now())::jsonb) e
             WHERE (e->>'id')::bigint = (SELECT id FROM internal.webhook_deliveries WHERE generation_id = :'g4')), 2,
           'during a rotation both secrets are handed to the signer');
 
