@@ -34,6 +34,7 @@ die() {
 DOITONG_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjansson-dev libpq-dev libcurl4-openssl-dev libssl-dev
+	nettle-dev
 	libcmocka-dev
 	postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
 	espeak-ng ffmpeg fonts-dejavu-core

@@ -1,54 +1,26 @@
 /*
- * digest.c - SHA-256 to lowercase hex with OpenSSL's EVP interface.
+ * digest.c - SHA-256 to lowercase hex with Nettle (see digest.h for why
+ * not OpenSSL).
  */
 #include "common/digest.h"
 
-#include <openssl/evp.h>
-#include <stdlib.h>
-#include <threads.h>
-
-#include "common/util.h"
-
-struct digest {
-	EVP_MD_CTX *md;
-};
-
-/* SHA-256 fetched from the provider once: EVP_sha256() makes OpenSSL 3
- * look the algorithm up again on every init (a tenth of a read's CPU in
- * the responder). */
-static EVP_MD *sha256;
-static once_flag sha256_once = ONCE_FLAG_INIT;
-
-static void sha256_fetch(void)
+void digest_begin(struct digest *d)
 {
-	sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-}
-
-struct digest *digest_begin(void)
-{
-	call_once(&sha256_once, sha256_fetch);
-	struct digest *d = xmalloc(sizeof *d);
-	d->md = EVP_MD_CTX_new();
-	if (!sha256 || !d->md || EVP_DigestInit_ex(d->md, sha256, NULL) != 1)
-		oom_abort();
-	return d;
+	sha256_init(&d->sha);
 }
 
 void digest_add(struct digest *d, const void *data, size_t len)
 {
 	if (len)
-		EVP_DigestUpdate(d->md, data, len);
+		sha256_update(&d->sha, len, data);
 }
 
 void digest_end(struct digest *d, char out[DIGEST_HEX_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char raw[32];
-	unsigned int n = 0;
-	EVP_DigestFinal_ex(d->md, raw, &n);
-	EVP_MD_CTX_free(d->md);
-	free(d);
-	for (unsigned i = 0; i < 32; i++) {
+	unsigned char raw[DIGEST_RAW_LEN];
+	sha256_digest(&d->sha, sizeof raw, raw);
+	for (unsigned i = 0; i < sizeof raw; i++) {
 		out[2 * i] = hex[raw[i] >> 4];
 		out[2 * i + 1] = hex[raw[i] & 15];
 	}
@@ -57,9 +29,18 @@ void digest_end(struct digest *d, char out[DIGEST_HEX_LEN + 1])
 
 void digest_hex(const void *data, size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-	struct digest *d = digest_begin();
-	digest_add(d, data, len);
-	digest_end(d, out);
+	struct digest d;
+	digest_begin(&d);
+	digest_add(&d, data, len);
+	digest_end(&d, out);
+}
+
+void digest_raw(const void *data, size_t len, unsigned char out[DIGEST_RAW_LEN])
+{
+	struct sha256_ctx sha;
+	sha256_init(&sha);
+	sha256_update(&sha, len, data);
+	sha256_digest(&sha, DIGEST_RAW_LEN, out);
 }
 
 size_t digest_hex_slot(const char *hex, size_t n)

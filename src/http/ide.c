@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/digest.h"
+
 static const char page[] =
 	"<!doctype html>\n"
 	"<html lang=\"en\">\n"
@@ -81,11 +83,12 @@ const char *ide_csp(void)
 		return csp;
 	const char *script;
 	size_t len;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1] = "";
-	if (inline_script(&script, &len) && EVP_Digest(script, len, digest, &dlen, EVP_sha256(), NULL) == 1)
-		EVP_EncodeBlock((unsigned char *)b64, digest, (int)dlen);
+	unsigned char sha[DIGEST_RAW_LEN];
+	char b64[4 * ((DIGEST_RAW_LEN + 2) / 3) + 1] = "";
+	if (inline_script(&script, &len)) {
+		digest_raw(script, len, sha);
+		EVP_EncodeBlock((unsigned char *)b64, sha, DIGEST_RAW_LEN);
+	}
 	/* GraphiQL sets inline styles and loads data: fonts and images; it needs
 	 * no eval (globalThis exists) and talks only to this endpoint. */
 	snprintf(csp, sizeof csp,

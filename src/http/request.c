@@ -261,16 +261,17 @@ enum api_err gql_params_read(struct arena *a, struct http_request *req, const ch
 
 void gql_params_fingerprint(const struct http_request *req, char out[65])
 {
-	struct digest *d = digest_begin();
-	digest_add(d, req->query ? req->query : "", req->query ? req->query_len : 0);
-	digest_add(d, "", 1);
+	struct digest d;
+	digest_begin(&d);
+	digest_add(&d, req->query ? req->query : "", req->query ? req->query_len : 0);
+	digest_add(&d, "", 1);
 	char *vars = req->variables ? json_dumps(req->variables, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (vars)
-		digest_add(d, vars, strlen(vars));
+		digest_add(&d, vars, strlen(vars));
 	free(vars);
-	digest_add(d, "", 1);
+	digest_add(&d, "", 1);
 	if (req->operation_name)
-		digest_add(d, req->operation_name, strlen(req->operation_name));
-	digest_add(d, "", 1);
-	digest_end(d, out);
+		digest_add(&d, req->operation_name, strlen(req->operation_name));
+	digest_add(&d, "", 1);
+	digest_end(&d, out);
 }
