@@ -12,7 +12,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 
 SELECT account_id AS fa, key_hash AS fkey, test_key_hash AS ftkey FROM tests.make_account('FREE', 1000) \gset
 \set t0 '''2030-01-01 00:00:10+00'''
@@ -163,6 +163,13 @@ SELECT ok(NOT (internal.request_execute(:'skey', tests.request(jsonb_build_array
                 ->'results' @? '$[*].error'), 'custom concurrent limit 5: three more generations accepted');
 SELECT is((SELECT count(*) FROM internal.generations WHERE account_id = :'sa'), 5::bigint,
           'a custom concurrent limit of 5 admits 5');
+-- The check counts only as far as the limit; more active than that (the
+-- limit lowered under a backlog) still refuses.
+SELECT admin.account_set_plan(:'sa', 'STARTER', NULL, 2, NULL) IS NOT NULL AS ignored \gset
+SELECT is(tests.error_of(format('SELECT internal.request_execute(%L, %L, %L)', :'skey',
+                                tests.request(jsonb_build_array(tests.local_generate()), true), :t0))->'detail',
+          '{"scope":"concurrency","limit":2,"remaining":0,"resetIn":5}'::jsonb,
+          'limit lowered to 2 under 5 active generations: refused');
 SELECT ok(tests.ledger_consistent(), 'ledger consistent');
 
 SELECT * FROM finish();
