@@ -32,11 +32,15 @@ DECLARE
   v_map      jsonb;
   v_value    text;
 BEGIN
-  v_value := internal.option_value(p_provider.options, p_options, 'duration');
-  IF v_value ~ '^[0-9]+(\.[0-9]+)?$' THEN
-    v_duration := v_value::numeric;
+  -- Only the units that count seconds read the duration (a JSON path
+  -- query over the option specs, once per candidate in auto-selection).
+  IF v_pricing->>'unit' IN ('second', 'speech_second') THEN
+    v_value := internal.option_value(p_provider.options, p_options, 'duration');
+    IF v_value ~ '^[0-9]+(\.[0-9]+)?$' THEN
+      v_duration := v_value::numeric;
+    END IF;
+    v_duration := coalesce(v_duration, (v_pricing->>'defaultDuration')::numeric, 1);
   END IF;
-  v_duration := coalesce(v_duration, (v_pricing->>'defaultDuration')::numeric, 1);
 
   v_units := CASE v_pricing->>'unit'
     WHEN 'second' THEN v_duration

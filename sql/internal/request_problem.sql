@@ -35,8 +35,9 @@ BEGIN
   END LOOP;
 
   FOREACH v_need IN ARRAY p_provider.requires LOOP
-    IF NOT EXISTS (SELECT 1 FROM unnest(string_to_array(v_need, '|')) AS k(kind)
-                    WHERE p_input ? k.kind) THEN
+    -- ?| (any of these keys): an expression, where a subquery over the
+    -- alternatives was a query per requirement per candidate.
+    IF NOT coalesce(p_input ?| string_to_array(v_need, '|'), false) THEN
       RETURN internal.problem(format('Provider %s needs input.%s.', p_provider.id,
                                      replace(v_need, '|', ' or input.')),
                               'input.' || split_part(v_need, '|', 1));
@@ -62,7 +63,7 @@ BEGIN
     END LOOP;
   END IF;
 
-  IF NOT jsonb_path_exists(p_provider.options, '$[*] ? (@.required == true)') THEN
+  IF NOT coalesce(p_provider.options @> '[{"required": true}]', false) THEN
     RETURN NULL;
   END IF;
   SELECT o INTO v_opt
