@@ -29,6 +29,23 @@ if [[ -n $missing ]]; then
 else
 	echo "ok - every SQL file is in Makefile.am's install list"
 fi
+# Search paths: every api and admin function is a SECURITY DEFINER entry
+# point that pins search_path; internal functions run inside them and
+# inherit it, so none is a definer and none sets its own (each SET made
+# PostgreSQL recompute the path on every call: sql/README.md).
+bad=$(for f in sql/api/*.sql sql/admin/*.sql; do
+		n=$(grep -c '^CREATE OR REPLACE FUNCTION' "$f")
+		[[ $(grep -c '^SECURITY DEFINER$' "$f") == "$n" &&
+			$(grep -c '^SET search_path = pg_catalog, pg_temp$' "$f") == "$n" ]] || echo "$f"
+	done
+	grep -lE '^(SECURITY DEFINER|SET search_path)' sql/internal/*.sql || true)
+if [[ -n $bad ]]; then
+	printf '%s\n' "$bad"
+	echo "not ok - api/admin functions must be SECURITY DEFINER with SET search_path = pg_catalog, pg_temp; internal ones neither"
+	failed=$((failed + 1))
+else
+	echo "ok - api and admin functions pin search_path; internal functions inherit it"
+fi
 # The configuration reference: every setting of src/common/config.c's table
 # is in the example file (with its default) and in doitong.conf(5).
 missing=$(sed -n 's/^[[:space:]]*S("\([a-z_]*\)", SETTING_.*/\1/p' src/common/config.c |
@@ -43,5 +60,5 @@ if [[ -n $missing ]]; then
 else
 	echo "ok - every setting is in etc/doitong.conf.example.in and man/doitong.conf.5"
 fi
-echo "lint: $((4 - failed)) passed, $failed failed"
+echo "lint: $((5 - failed)) passed, $failed failed"
 ((failed == 0))

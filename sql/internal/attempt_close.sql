@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION internal.attempt_close(p_gen internal.generations, p_
                                                   p_insert_if_none boolean, p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   UPDATE internal.generation_attempts a

@@ -6,7 +6,6 @@ CREATE OR REPLACE FUNCTION internal.attempt_open(p_gen internal.generations, p_s
                                                  p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   UPDATE internal.generation_attempts a

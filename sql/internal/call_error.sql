@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.call_error(p_state text, p_message text, p_detail text)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN jsonb_build_object('error', jsonb_build_object(

@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.call_result(p_who internal.principal, p_call jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_state   text;

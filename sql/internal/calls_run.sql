@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.calls_run(p_who internal.principal, p_calls jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_results jsonb := '[]'::jsonb;

@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.claim_check(p_worker text, p_lease_seconds integer)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_worker IS NULL OR p_worker = '' OR length(p_worker) > 200 THEN

@@ -8,7 +8,6 @@
 CREATE OR REPLACE FUNCTION internal.concurrency_check(p_who internal.principal)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_who.concurrent IS NULL THEN

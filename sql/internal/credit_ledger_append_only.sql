@@ -6,7 +6,6 @@
 CREATE OR REPLACE FUNCTION internal.credit_ledger_append_only()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RAISE EXCEPTION USING

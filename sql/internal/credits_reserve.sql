@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION internal.credits_reserve(p_account text, p_test boole
                                                     p_generation_id text, p_now timestamptz)
 RETURNS internal.wallets
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_wallet    internal.wallets;

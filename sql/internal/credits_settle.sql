@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION internal.credits_settle(p_gen internal.generations, p
                                                    p_now timestamptz)
 RETURNS internal.wallets
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_kind = 'capture' THEN

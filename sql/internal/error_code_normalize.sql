@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.error_code_normalize(p_code text)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_code = ANY (ARRAY['INSUFFICIENT_CREDITS', 'RATE_LIMIT', 'INVALID_INPUT', 'PROVIDER_UNAVAILABLE',

@@ -14,7 +14,6 @@
 CREATE OR REPLACE FUNCTION internal.field_account(p_who internal.principal, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_min jsonb := internal.rate_window_read(p_who.account_id, 'minute', p_who.rpm, p_now);

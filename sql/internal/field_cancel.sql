@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.field_cancel(p_who internal.principal, p_id text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN to_jsonb(internal.generation_cancel(p_who.account_id, p_who.test_mode, p_id, p_now));

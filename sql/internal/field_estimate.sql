@@ -6,7 +6,6 @@
 CREATE OR REPLACE FUNCTION internal.field_estimate(p_input jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN internal.route(internal.request_parse(p_input), true, p_now);

@@ -6,7 +6,6 @@ CREATE OR REPLACE FUNCTION internal.field_generate(p_who internal.principal, p_i
                                                    p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM internal.concurrency_check(p_who);

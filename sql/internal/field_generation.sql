@@ -7,7 +7,6 @@ CREATE OR REPLACE FUNCTION internal.field_generation(p_who internal.principal, p
                                                     p_select jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen internal.generations;

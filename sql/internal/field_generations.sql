@@ -17,7 +17,6 @@
 CREATE OR REPLACE FUNCTION internal.field_generations(p_who internal.principal, p_args jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   c_statuses CONSTANT text[] := ARRAY['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];

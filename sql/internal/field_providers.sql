@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.field_providers(p_type text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_out jsonb;

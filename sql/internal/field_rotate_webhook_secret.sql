@@ -15,7 +15,6 @@ CREATE OR REPLACE FUNCTION internal.field_rotate_webhook_secret(p_who internal.p
                                                                p_secret text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_secret text := coalesce(p_secret, internal.webhook_secret_new());

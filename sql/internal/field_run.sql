@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.field_run(p_who internal.principal, p_field 
                                               p_now timestamptz, p_select jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   CASE p_field

@@ -7,7 +7,6 @@ CREATE OR REPLACE FUNCTION internal.field_video_create(p_who internal.principal,
                                                        p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen internal.generations;

@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.generation_cancel(p_account text, p_test boo
                                                       p_now timestamptz)
 RETURNS boolean
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen internal.generations;

@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.generation_create(p_account text, p_test boo
                                                       p_input jsonb, p_now timestamptz)
 RETURNS internal.generations
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_req   jsonb := internal.request_parse(p_input);

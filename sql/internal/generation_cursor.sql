@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.generation_cursor(p_created_at timestamptz, p_id text)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN rtrim(translate(encode(convert_to(

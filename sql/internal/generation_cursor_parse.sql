@@ -7,7 +7,6 @@
 CREATE OR REPLACE FUNCTION internal.generation_cursor_parse(p_cursor text,
                                                             OUT out_created_at timestamptz, OUT out_id text)
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_text  text;

@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.generation_json(p_gen internal.generations, p_attempts boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_attempts jsonb := '[]';

@@ -12,7 +12,6 @@
 CREATE OR REPLACE FUNCTION internal.generations_guard()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN

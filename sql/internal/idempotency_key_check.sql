@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.idempotency_key_check(p_key text)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_key IS NULL OR p_key !~ '^[!-~]{1,255}$' THEN

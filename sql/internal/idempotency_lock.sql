@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.idempotency_lock(p_who internal.principal, p_key text, p_wait interval)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_old  text := current_setting('lock_timeout');

@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION internal.idempotency_replay(p_who internal.principal,
                                                        p_fingerprint text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_row internal.idempotency_keys;

@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.idempotency_store(p_who internal.principal, 
                                                       p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   INSERT INTO internal.idempotency_keys AS k

@@ -11,7 +11,6 @@ CREATE OR REPLACE FUNCTION internal.job_complete(p_id text, p_worker text, p_url
                                                  p_metadata jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_res jsonb := internal.jobs_complete(p_worker, jsonb_build_array(jsonb_build_object(

@@ -23,7 +23,6 @@ CREATE OR REPLACE FUNCTION internal.job_fail(p_id text, p_worker text, p_code te
                                              p_fault text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen     internal.generations := internal.job_lock(p_id, p_worker);

@@ -15,7 +15,6 @@
 CREATE OR REPLACE FUNCTION internal.job_fallback(p_gen internal.generations, p_now timestamptz)
 RETURNS internal.generations
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_tried text[];

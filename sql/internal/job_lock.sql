@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.job_lock(p_id text, p_worker text)
 RETURNS internal.generations
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen   internal.generations;

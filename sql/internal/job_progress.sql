@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.job_progress(p_id text, p_worker text, p_pro
                                                  p_next_poll_seconds integer, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen      internal.generations := internal.job_lock(p_id, p_worker);

@@ -4,7 +4,6 @@
 CREATE OR REPLACE FUNCTION internal.job_reschedule(p_id text, p_at timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   UPDATE internal.job_queue q

@@ -10,7 +10,6 @@ CREATE OR REPLACE FUNCTION internal.job_submit_unknown(p_id text, p_worker text,
                                                        p_upstream_status text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_gen internal.generations := internal.job_lock(p_id, p_worker);

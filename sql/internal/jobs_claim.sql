@@ -11,7 +11,6 @@ CREATE OR REPLACE FUNCTION internal.jobs_claim(p_worker text, p_limit integer,
                                                p_lease_seconds integer, p_now timestamptz)
 RETURNS json
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 -- Generic plans: sql/README.md "Scheduler batches: generic plans".
 SET plan_cache_mode = force_generic_plan
 AS $$

@@ -19,7 +19,6 @@
 CREATE OR REPLACE FUNCTION internal.jobs_complete(p_worker text, p_items jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_judged jsonb;

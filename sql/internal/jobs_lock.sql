@@ -8,7 +8,6 @@
 CREATE OR REPLACE FUNCTION internal.jobs_lock(p_ids text[])
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM 1 FROM internal.generations g WHERE g.id = ANY (p_ids) ORDER BY g.id FOR UPDATE;

@@ -24,7 +24,6 @@ AS $$ SELECT 1685023092 $$;  -- 0x646f6974, "doit"; any constant would do
 CREATE OR REPLACE FUNCTION internal.jobs_notify(p_id text)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF NOT pg_try_advisory_xact_lock_shared(internal.scheduler_idle_key(), 0) THEN

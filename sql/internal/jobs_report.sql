@@ -31,7 +31,6 @@
 CREATE OR REPLACE FUNCTION internal.jobs_report(p_worker text, p_outcomes jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 -- Generic plans: sql/README.md "Scheduler batches: generic plans".
 SET plan_cache_mode = force_generic_plan
 AS $$

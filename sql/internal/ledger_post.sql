@@ -12,7 +12,6 @@ CREATE OR REPLACE FUNCTION internal.ledger_post(p_account text, p_test boolean, 
                                                 p_now timestamptz)
 RETURNS internal.wallets
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_wallet internal.wallets;

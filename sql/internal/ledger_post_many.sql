@@ -10,7 +10,6 @@ CREATE OR REPLACE FUNCTION internal.ledger_post_many(p_kind text, p_ids text[], 
                                                      p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_kind NOT IN ('capture', 'release') THEN

@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.metadata_clean(p_metadata jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_out jsonb;

@@ -11,7 +11,6 @@
 CREATE OR REPLACE FUNCTION internal.option_problem(p_provider text, p_opt jsonb, p_value jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_name  text := p_opt->>'name';

@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.persisted_query_get(p_sha256 text, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_row internal.persisted_queries;

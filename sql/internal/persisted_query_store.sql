@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.persisted_query_store(p_persist jsonb, p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF jsonb_typeof(p_persist) IS DISTINCT FROM 'object'

@@ -19,7 +19,6 @@ CREATE OR REPLACE FUNCTION internal.price(p_provider internal.providers, p_model
                                           p_input jsonb, p_options jsonb)
 RETURNS bigint
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_pricing  jsonb := p_provider.pricing;

@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.principal_of(p_key_hash text)
 RETURNS internal.principal
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_who internal.principal;

@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION internal.problem(p_message text, p_field text,
                                             p_extra jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN jsonb_strip_nulls(jsonb_build_object('message', p_message,

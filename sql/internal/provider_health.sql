@@ -11,7 +11,6 @@
 CREATE OR REPLACE FUNCTION internal.provider_health(p_provider text, p_ok boolean, p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF p_ok THEN

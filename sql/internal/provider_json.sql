@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.provider_json(p_provider internal.providers, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN jsonb_build_object(

@@ -16,7 +16,6 @@ CREATE OR REPLACE FUNCTION internal.providers_ranked(p_type text, p_priority tex
                                                      p_now timestamptz)
 RETURNS TABLE (r_provider text, r_model text, r_cost bigint, r_time integer, r_rank integer)
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   -- MATERIALIZED: fit.cost is used three times below, and an inlined CTE

@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.raise_invalid(p_problem jsonb)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RAISE EXCEPTION USING

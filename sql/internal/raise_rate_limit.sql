@@ -6,7 +6,6 @@ CREATE OR REPLACE FUNCTION internal.raise_rate_limit(p_scope text, p_limit integ
                                                      p_message text)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RAISE EXCEPTION USING

@@ -6,7 +6,6 @@
 CREATE OR REPLACE FUNCTION internal.random_bytes(p_n integer)
 RETURNS bytea
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_out bytea := ''::bytea;

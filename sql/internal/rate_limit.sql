@@ -20,7 +20,6 @@
 CREATE OR REPLACE FUNCTION internal.rate_limit(p_who internal.principal, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_epoch      double precision := extract(epoch FROM p_now);

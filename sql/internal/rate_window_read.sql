@@ -11,7 +11,6 @@ CREATE OR REPLACE FUNCTION internal.rate_window_read(p_account text, p_kind text
                                                      p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_len   integer := CASE p_kind WHEN 'minute' THEN 60 WHEN 'day' THEN 86400 END;

@@ -6,7 +6,6 @@
 CREATE OR REPLACE FUNCTION internal.request_calls(p_request jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_calls jsonb := coalesce(p_request->'calls', '[]'::jsonb);

@@ -20,7 +20,6 @@ CREATE OR REPLACE FUNCTION internal.request_execute(p_key_hash text, p_request j
                                                     p_idempotency_wait interval DEFAULT interval '3 seconds')
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_who         internal.principal;

@@ -14,7 +14,6 @@
 CREATE OR REPLACE FUNCTION internal.request_parse(p_input jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   c_types      CONSTANT text[] := ARRAY['VIDEO', 'IMAGE', 'AUDIO', 'AVATAR'];

@@ -12,7 +12,6 @@ CREATE OR REPLACE FUNCTION internal.request_problem(p_provider internal.provider
                                                     p_input jsonb, p_options jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_kind    text;

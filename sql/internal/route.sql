@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.route(p_req jsonb, p_with_alternatives boolean, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_type    text := p_req->>'type';

@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.url_ok(p_url text)
 RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN p_url IS NOT NULL

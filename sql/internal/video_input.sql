@@ -10,7 +10,6 @@
 CREATE OR REPLACE FUNCTION internal.video_input(p_input jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   c_aliases CONSTANT jsonb := '{"dream-machine":"luma","dreammachine":"luma","luma-ai":"luma",

@@ -6,7 +6,6 @@
 CREATE OR REPLACE FUNCTION internal.wallets_lock(p_ids text[])
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM 1

@@ -3,7 +3,6 @@
 CREATE OR REPLACE FUNCTION internal.webhook_enqueue(p_gen internal.generations, p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM internal.webhooks_enqueue(ARRAY[p_gen.id], p_now);
@@ -22,7 +21,6 @@ $$;
 CREATE OR REPLACE FUNCTION internal.webhooks_enqueue(p_ids text[], p_now timestamptz)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   INSERT INTO internal.webhook_deliveries

@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.webhook_queue_sync()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN

@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION internal.webhook_retry_delay(p_attempts integer, p_sc
                                                         p_http_status integer, p_retry_after integer)
 RETURNS double precision
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_schedule integer[] := coalesce(nullif(p_schedule, '{}'),

@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION internal.webhook_secret_new()
 RETURNS text
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN 'whsec_' || encode(internal.random_bytes(32), 'base64');

@@ -9,7 +9,6 @@
 CREATE OR REPLACE FUNCTION internal.webhook_secrets(p_account text, p_now timestamptz)
 RETURNS text[]
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_out text[];

@@ -12,7 +12,6 @@ CREATE OR REPLACE FUNCTION internal.webhooks_claim(p_worker text, p_limit intege
                                                    p_lease_seconds integer, p_now timestamptz)
 RETURNS json
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 -- Generic plans: sql/README.md "Scheduler batches: generic plans".
 SET plan_cache_mode = force_generic_plan
 AS $$

@@ -15,7 +15,6 @@ CREATE OR REPLACE FUNCTION internal.webhooks_report(p_worker text, p_results jso
                                                     p_schedule integer[], p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 -- Generic plans: sql/README.md "Scheduler batches: generic plans".
 SET plan_cache_mode = force_generic_plan
 AS $$

@@ -7,7 +7,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SELECT account_id AS acc, key_hash AS key FROM tests.make_account('PRO', 100000) \gset
 CREATE ROLE tests_nobody NOLOGIN;
@@ -29,6 +29,10 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
             WHERE p.pronamespace IN ('api'::regnamespace, 'admin'::regnamespace)
               AND NOT (p.prosecdef AND p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'])),
           NULL, 'every api and admin function is SECURITY DEFINER with a safe search_path');
+SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+            WHERE p.pronamespace = 'internal'::regnamespace
+              AND (p.prosecdef OR EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%'))),
+          NULL, 'no internal function is a definer or sets search_path (it inherits its caller''s)');
 SELECT is((SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'internal'::regnamespace AND c.relkind IN ('r', 'S')
             AND (has_table_privilege('doitong_api', c.oid, 'SELECT') OR has_table_privilege('tests_nobody', c.oid, 'SELECT'))),
           0::bigint, 'no internal table or sequence is readable by doitong_api or PUBLIC');
