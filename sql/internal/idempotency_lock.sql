@@ -12,10 +12,16 @@ RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
-  v_old  text := current_setting('lock_timeout');
+  v_old  text;
   v_lock bigint := hashtextextended(format('doitong.idempotency:%s:%s:%s',
                                            p_who.account_id, p_who.test_mode, p_key), 0);
 BEGIN
+  -- Almost always nobody holds the key: take it without the timeout's
+  -- set-up and the subtransaction of the EXCEPTION block below.
+  IF pg_try_advisory_xact_lock(v_lock) THEN
+    RETURN;
+  END IF;
+  v_old := current_setting('lock_timeout');
   PERFORM set_config('lock_timeout', (ceil(extract(epoch FROM p_wait) * 1000))::bigint || 'ms', true);
   BEGIN
     PERFORM pg_advisory_xact_lock(v_lock);
