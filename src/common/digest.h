@@ -3,7 +3,7 @@
  * hashes anything: API keys, request fingerprints, persisted queries.
  * Nettle's SHA-256, not OpenSSL's: it needs no library state, where the
  * first OpenSSL 3 digest loads its provider and touches 2 MiB of code in
- * every responder (bench/README.md "Responder memory").
+ * every responder (bench/README.md, tenth session).
  */
 #ifndef DOITONG_DIGEST_H
 #define DOITONG_DIGEST_H
@@ -20,6 +20,7 @@ struct digest {
 	struct sha256_ctx sha;
 };
 
+/* Starts a digest in d. */
 void digest_begin(struct digest *d);
 
 /* Adds len bytes (len 0 is allowed). */
