@@ -16,7 +16,7 @@ mkdir -p "$out"
 cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I"$src/src" -I"$build/src" -DSRCDIR="\"$src\"")
 # shellcheck disable=SC2207 # (pkg-config's flags are words)
-deps=($(pkg-config --cflags --libs jansson libpq libcrypto libcurl))
+deps=($(pkg-config --cflags --libs jansson libpq libcrypto nettle libcurl))
 # The engine's sources, plus the generated embedded-schema files (which sit
 # among the sources in an in-tree build: count each file once).
 declare -A seen=()

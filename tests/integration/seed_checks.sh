@@ -116,12 +116,15 @@ run_seed_checks() {
 			and (.pricing.creditCost | type == "number") and (.pricing.estimatedTime | type == "number"))'
 
 	# --- 7. CancelGeneration: true on a running generation, then false. ---------------------
-	# A long text keeps the local speech job busy for seconds, so the cancel
-	# surely arrives while it is PENDING or PROCESSING.
+	# A long text, spoken at half speed and encoded as MP3, keeps the local
+	# speech job busy for seconds (14 minutes of audio: espeak-ng 0.6 s and
+	# ffmpeg 2.8 s on a 2-core VM), so the cancel surely arrives while it is
+	# PENDING or PROCESSING. The text alone took 0.4 s, and a cancel on the
+	# sanitized stack once came after that.
 	local cid long_text
 	long_text=$(printf 'This sentence is here to keep the speech engine busy for a while. %.0s' $(seq 1 120))
 	req=$(jq -cn --arg t "$long_text" '{query: "mutation Generate($input: GenerateInput!) { generate(input: $input) { id status creditCost } }",
-		variables: {input: {type: "AUDIO", provider: "local", input: {text: $t}}}}')
+		variables: {input: {type: "AUDIO", provider: "local", input: {text: $t}, options: {speed: 0.5, format: "mp3"}}}}')
 	gql_post "$url" "$key" "$req"
 	cid=$(jqr '.data.generate.id // empty')
 	assert_match "cancel: a fresh generation" '^gen_' "$cid"
