@@ -16,14 +16,8 @@ BEGIN
   PERFORM 1 FROM internal.wallets w
    WHERE w.account_id = p_who.account_id AND w.test_mode = p_who.test_mode
      FOR UPDATE;
-  -- Counts no further than the limit: an account with a large backlog (an
-  -- enterprise batch) reads at most `concurrent` index entries here, not
-  -- every queued generation, on each create.
-  IF (SELECT count(*)
-        FROM (SELECT 1 FROM internal.generations g
-               WHERE g.account_id = p_who.account_id AND g.test_mode = p_who.test_mode
-                 AND g.status IN ('PENDING', 'PROCESSING')
-               LIMIT p_who.concurrent) a) >= p_who.concurrent THEN
+  IF internal.generations_active(p_who.account_id, p_who.test_mode, p_who.concurrent)
+     >= p_who.concurrent THEN
     -- resetIn 5: a guess at when a slot frees up; generations have no fixed end.
     PERFORM internal.raise_rate_limit('concurrency', p_who.concurrent, 5,
       format('Concurrency limit reached: %s generation(s) already in progress.', p_who.concurrent));
