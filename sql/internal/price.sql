@@ -22,6 +22,7 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
   v_pricing  jsonb := p_provider.pricing;
+  v_unit     text := v_pricing->>'unit';
   v_model    text := coalesce(p_model, p_provider.default_model);
   v_text_len integer := length(coalesce(p_input->>'text', ''));
   v_duration numeric;
@@ -33,7 +34,7 @@ DECLARE
 BEGIN
   -- Only the units that count seconds read the duration (a JSON path
   -- query over the option specs, once per candidate in auto-selection).
-  IF v_pricing->>'unit' IN ('second', 'speech_second') THEN
+  IF v_unit IN ('second', 'speech_second') THEN
     v_value := internal.option_value(p_provider.options, p_options, 'duration');
     IF v_value ~ '^[0-9]+(\.[0-9]+)?$' THEN
       v_duration := v_value::numeric;
@@ -41,7 +42,7 @@ BEGIN
     v_duration := coalesce(v_duration, (v_pricing->>'defaultDuration')::numeric, 1);
   END IF;
 
-  v_units := CASE v_pricing->>'unit'
+  v_units := CASE v_unit
     WHEN 'second' THEN v_duration
     WHEN 'image' THEN
       coalesce(substring(internal.option_value(p_provider.options, p_options, 'numImages') FROM '^[0-9]+$')::numeric, 1)

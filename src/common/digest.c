@@ -37,10 +37,10 @@ void digest_hex(const void *data, size_t len, char out[DIGEST_HEX_LEN + 1])
 
 void digest_raw(const void *data, size_t len, unsigned char out[DIGEST_RAW_LEN])
 {
-	struct sha256_ctx sha;
-	sha256_init(&sha);
-	sha256_update(&sha, len, data);
-	sha256_digest(&sha, DIGEST_RAW_LEN, out);
+	struct digest d;
+	digest_begin(&d);
+	digest_add(&d, data, len);
+	sha256_digest(&d.sha, DIGEST_RAW_LEN, out);
 }
 
 size_t digest_hex_slot(const char *hex, size_t n)
